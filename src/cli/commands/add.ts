@@ -1,0 +1,79 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AppContext } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { parsePersonality, parseRuntimeName } from '../../core/names.js';
+import { updateRegistry } from '../../registry/update-registry.js';
+import { MAX_DESCRIPTION, type PeerRecord, findPeer } from '../../registry/schema.js';
+import { loadRuntimes, requireRuntime } from '../../runtimes/load-runtimes.js';
+import { printLine } from '../output.js';
+
+export interface AddOptions {
+  readonly peer: string;
+  readonly runtime: readonly string[];
+  readonly cwd?: string;
+  readonly description?: string;
+  readonly alwaysOn?: boolean;
+  readonly idleTimeout?: string;
+  readonly initialPrompt?: string;
+}
+
+/** Initial prompts are messages, held to the same bound as a message body. */
+export const MAX_INITIAL_PROMPT_BYTES = 256 * 1024;
+
+export async function resolveDirectory(base: string, dir: string): Promise<string> {
+  const absolute = resolve(base, dir);
+  const isDirectory = await stat(absolute).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) throw new UsageError(`--cwd ${JSON.stringify(dir)}: no such directory`, 'EINVALIDCWD');
+  return absolute;
+}
+
+function parseIdleTimeout(text: string): number {
+  if (!/^\d{1,9}$/.test(text)) {
+    throw new UsageError(`--idle-timeout ${JSON.stringify(text)}: expected whole seconds (0 never reaps)`, 'EINVALIDVALUE');
+  }
+  return Number(text);
+}
+
+/** Creates or updates a peer record; options left out keep their current value on update. */
+export async function add(options: AddOptions, ctx: AppContext): Promise<void> {
+  const personality = parsePersonality(options.peer);
+  const runtimes = options.runtime.map(parseRuntimeName);
+  if (new Set(runtimes).size !== runtimes.length) throw new UsageError(`--runtime lists a runtime twice: ${runtimes.join(' ')}`);
+  const table = await loadRuntimes(ctx.paths.runtimes, ctx.nodeBin);
+  runtimes.forEach((name) => requireRuntime(table, name));
+  if (options.description !== undefined && options.description.length > MAX_DESCRIPTION) {
+    throw new UsageError(`--description is ${options.description.length} characters; at most ${MAX_DESCRIPTION}`, 'EINVALIDVALUE');
+  }
+  if (options.initialPrompt !== undefined && Buffer.byteLength(options.initialPrompt) > MAX_INITIAL_PROMPT_BYTES) {
+    throw new UsageError(`--initial-prompt is over ${MAX_INITIAL_PROMPT_BYTES} bytes`, 'EINVALIDVALUE');
+  }
+  const idleTimeoutSec = options.idleTimeout === undefined ? undefined : parseIdleTimeout(options.idleTimeout);
+  const cwd = options.cwd === undefined ? undefined : await resolveDirectory(ctx.cwd, options.cwd);
+  const now = ctx.now().toISOString();
+
+  const { value: action } = await updateRegistry(ctx.paths, (current) => {
+    const existing = findPeer(current, personality);
+    const record: PeerRecord = {
+      ...existing,
+      personality,
+      runtimes,
+      cwd: cwd ?? existing?.cwd ?? ctx.cwd,
+      description: options.description ?? existing?.description ?? '',
+      alwaysOn: options.alwaysOn ?? existing?.alwaysOn ?? false,
+      idleTimeoutSec: idleTimeoutSec ?? existing?.idleTimeoutSec ?? null,
+      initialPrompt: options.initialPrompt ?? existing?.initialPrompt ?? null,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    const peers = existing
+      ? current.peers.map((peer) => (peer.personality === personality ? record : peer))
+      : [...current.peers, record];
+    return { next: { ...current, peers }, value: existing ? ('updated' as const) : ('created' as const) };
+  });
+  await ctx.log.write({ ev: 'add', personality, action, runtimes: runtimes.join(',') });
+  printLine(ctx.io, `${action === 'created' ? 'added' : 'updated'} ${personality} (${runtimes.join(', ')})`);
+}

@@ -1,0 +1,30 @@
+import type { AppContext } from '../../core/context.js';
+import { stopIdentity } from '../../core/end-session.js';
+import { UsageError } from '../../core/errors.js';
+import { formatIdentity } from '../../core/names.js';
+import { identitiesOf, pickRuntime, requirePeer } from '../../core/peers.js';
+import { withSessions } from '../../core/session-context.js';
+import { readRegistry } from '../../registry/read-registry.js';
+import { printLine } from '../output.js';
+
+export async function stop(options: { peer: string | undefined; runtime: string | undefined; all: boolean }, ctx: AppContext): Promise<void> {
+  if (options.all && options.peer !== undefined) throw new UsageError('give a peer or --all, not both');
+  if (!options.all && options.peer === undefined) throw new UsageError('name the peer to stop, or use --all');
+  const registry = await readRegistry(ctx.paths.registry);
+  let identities: string[];
+  if (options.all) {
+    identities = registry.peers.flatMap(identitiesOf);
+  } else {
+    const peer = requirePeer(registry, options.peer as string);
+    identities =
+      options.runtime === undefined
+        ? identitiesOf(peer)
+        : [formatIdentity({ runtime: pickRuntime(peer, options.runtime), personality: peer.personality })];
+  }
+  const sctx = await withSessions(ctx);
+  for (const identity of identities) {
+    const was = await stopIdentity(sctx, identity);
+    printLine(ctx.io, `stopped ${identity}${was === 'live' ? '' : ' (it was not running)'}`);
+  }
+  if (identities.length === 0) printLine(ctx.io, 'no peers to stop');
+}

@@ -1,0 +1,102 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import * as z from 'zod/mini';
+import { ConfigError } from './errors.js';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** Root of all state (`IAPEER_HOME`). */
+  readonly home: string;
+  /** Directory of the per-identity tmux sockets (`IAPEER_SOCK_DIR`). */
+  readonly sockDir: string;
+  /** The tmux binary (`IAPEER_TMUX`). */
+  readonly tmuxBin: string;
+  /** The caller's identity when running inside a session (`PEER_IDENTITY`), unvalidated. */
+  readonly peerIdentity: string | undefined;
+  readonly superviseIntervalMs: number;
+  readonly idleTimeoutSec: number;
+  readonly lifecycleLogMaxBytes: number;
+  readonly lifecycleLogKeep: number;
+  readonly superviseLogVerbose: boolean;
+  readonly logLevel: LogLevel;
+  /** `NO_COLOR` is set: never colour output. */
+  readonly noColor: boolean;
+  /** `IAPEER_DEBUG` is on: errors print their stack. */
+  readonly debug: boolean;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const wholeNumber = z.pipe(
+  z.string().check(z.regex(/^\d{1,15}$/)),
+  z.transform((text) => Number(text)),
+);
+
+function integerIn(min: number, max: number) {
+  return z.pipe(wholeNumber, z.number().check(z.gte(min), z.lte(max)));
+}
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+const flag = z.pipe(
+  z.string().check(z.refine((text) => [...TRUE_WORDS, ...FALSE_WORDS].includes(text.toLowerCase()))),
+  z.transform((text) => TRUE_WORDS.includes(text.toLowerCase())),
+);
+
+const absolutePath = z.pipe(
+  z.string().check(z.refine((text) => isAbsolute(text) && !text.includes('\0'))),
+  z.transform((text) => resolve(text)),
+);
+
+const nonEmptyWord = z.string().check(z.regex(/^[^\0\n]+$/));
+
+/** One parser per variable, with the wording used when a value is refused. */
+function read<T>(env: Env, name: string, schema: z.ZodMiniType<T, string>, expected: string): T | undefined {
+  const raw = env[name];
+  // An empty value counts as unset, as shells make `VAR= cmd` easy and meaningless.
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(name, `expected ${expected}, got ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads iapeer's environment once. Every variable is validated; an unusable value
+ * is an error naming the variable, never a silent default.
+ */
+export function loadConfig(env: Env, homeDir: string | undefined): Config {
+  const explicitHome = read(env, 'IAPEER_HOME', absolutePath, 'an absolute path');
+  let home = explicitHome;
+  if (home === undefined) {
+    if (!homeDir || !isAbsolute(homeDir)) {
+      throw new ConfigError('IAPEER_HOME', 'is unset and there is no home directory to default to; set it to an absolute path');
+    }
+    home = join(homeDir, '.iapeer');
+  }
+  const config: Config = {
+    home,
+    sockDir: read(env, 'IAPEER_SOCK_DIR', absolutePath, 'an absolute path') ?? join(home, 'sock'),
+    tmuxBin: read(env, 'IAPEER_TMUX', nonEmptyWord, 'a tmux binary name or path') ?? 'tmux',
+    peerIdentity: env['PEER_IDENTITY'] === '' ? undefined : env['PEER_IDENTITY'],
+    superviseIntervalMs:
+      read(env, 'IAPEER_SUPERVISE_INTERVAL_MS', integerIn(100, 86_400_000), 'whole milliseconds from 100 to 86400000') ??
+      10_000,
+    idleTimeoutSec:
+      read(env, 'IAPEER_IDLE_TIMEOUT_S', integerIn(0, 31_536_000), 'whole seconds from 0 (never) to 31536000') ?? 3600,
+    lifecycleLogMaxBytes:
+      read(env, 'IAPEER_LIFECYCLE_LOG_MAX_BYTES', integerIn(4096, 2 ** 40), 'a byte count of at least 4096') ??
+      5_242_880,
+    lifecycleLogKeep: read(env, 'IAPEER_LIFECYCLE_LOG_KEEP', integerIn(1, 1000), 'a file count from 1 to 1000') ?? 5,
+    superviseLogVerbose:
+      read(env, 'IAPEER_SUPERVISE_LOG_VERBOSE', flag, 'one of 1, true, yes, on, 0, false, no, off') ?? false,
+    logLevel:
+      read(env, 'IAPEER_LOG_LEVEL', z.pipe(z.string(), z.enum(LOG_LEVELS)), LOG_LEVELS.join(', ')) ?? 'info',
+    // NO_COLOR is honoured whenever it is set to anything non-empty (no-color.org).
+    noColor: (env['NO_COLOR'] ?? '') !== '',
+    debug: read(env, 'IAPEER_DEBUG', flag, 'one of 1, true, yes, on, 0, false, no, off') ?? false,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,83 @@
+import { UsageError } from './errors.js';
+
+export const PERSONALITY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+export const RUNTIME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
+
+export interface Identity {
+  readonly runtime: string;
+  readonly personality: string;
+}
+
+export function isPersonality(value: string): boolean {
+  return PERSONALITY_PATTERN.test(value);
+}
+
+export function isRuntimeName(value: string): boolean {
+  return RUNTIME_PATTERN.test(value);
+}
+
+/** Shows a rejected name safely: quoted, control characters escaped, long names cut. */
+function shown(value: string): string {
+  const cut = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+  return JSON.stringify(cut);
+}
+
+export function parsePersonality(value: string): string {
+  if (!isPersonality(value)) {
+    throw new UsageError(
+      `invalid peer name ${shown(value)}: use 1-48 of a-z, 0-9, '_' and '-', starting with a letter or digit`,
+      'EINVALIDNAME',
+    );
+  }
+  return value;
+}
+
+export function parseRuntimeName(value: string): string {
+  if (!isRuntimeName(value)) {
+    throw new UsageError(
+      `invalid runtime name ${shown(value)}: use 1-16 of a-z and 0-9, starting with a letter`,
+      'EINVALIDNAME',
+    );
+  }
+  return value;
+}
+
+export function formatIdentity(identity: Identity): string {
+  return `${identity.runtime}-${identity.personality}`;
+}
+
+/** Splits `<runtime>-<personality>` on the first `-`; undefined if either half is invalid. */
+export function tryParseIdentity(value: string): Identity | undefined {
+  const dash = value.indexOf('-');
+  if (dash <= 0) return undefined;
+  const runtime = value.slice(0, dash);
+  const personality = value.slice(dash + 1);
+  if (!isRuntimeName(runtime) || !isPersonality(personality)) return undefined;
+  return { runtime, personality };
+}
+
+export function parseIdentity(value: string): Identity {
+  const identity = tryParseIdentity(value);
+  if (!identity) {
+    throw new UsageError(
+      `invalid identity ${shown(value)}: expected <runtime>-<peer>, e.g. claude-boris`,
+      'EINVALIDNAME',
+    );
+  }
+  return identity;
+}
+
+/**
+ * Turns a directory's base name into a peer name: lower case, runs of other
+ * characters folded to '-', leading separators dropped, cut to 48 characters.
+ */
+export function normalisePersonality(raw: string): string | undefined {
+  const folded = raw
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 48)
+    .replace(/[-_]+$/, '');
+  return isPersonality(folded) ? folded : undefined;
+}

@@ -1,0 +1,54 @@
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errnoCode } from './errors.js';
+
+/** True while a process with this pid exists (signal 0 probes without signalling). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/** Polls until `check` holds or the deadline passes; returns whether it held. */
+export async function pollUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+/** Sends a signal to a process group, falling back to the process; gone already is fine. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+      return;
+    } catch (error) {
+      if (errnoCode(error) === 'ESRCH') continue;
+      throw error;
+    }
+  }
+}
+
+/** Resolves a command the way execvp would: a path is checked as is, a bare name is searched in PATH. */
+export async function findExecutable(command: string, pathVariable: string | undefined): Promise<string | undefined> {
+  const candidates = command.includes('/')
+    ? [command]
+    : (pathVariable ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,18 @@
+import * as z from 'zod/mini';
+
+z.config(z.locales.en());
+
+interface Issue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** One line naming where each problem is, e.g. `peers.0.cwd: expected an absolute path`. */
+export function describeIssues(issues: readonly Issue[], limit = 3): string {
+  const lines = issues.slice(0, limit).map((issue) => {
+    const where = issue.path.map(String).join('.');
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+  if (issues.length > limit) lines.push(`and ${issues.length - limit} more`);
+  return lines.join('; ');
+}

@@ -1,0 +1,146 @@
+import { stat } from 'node:fs/promises';
+import type { WakeCause, WakeMode } from '../lifecycle/events.js';
+import { clearMarkers, readMarkers, writeMarker } from '../lifecycle/markers.js';
+import { type WakeTrigger, decideWake } from '../lifecycle/wake-decision.js';
+import type { PeerRecord } from '../registry/schema.js';
+import { requireRuntime } from '../runtimes/load-runtimes.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import { waitUntilReady } from '../transport/wait-ready.js';
+import { endSession, recordDeath } from './end-session.js';
+import { RefusedError } from './errors.js';
+import { formatIdentity } from './names.js';
+import { stateDirOf } from './paths.js';
+import { findExecutable } from './process.js';
+import type { SessionContext } from './session-context.js';
+
+export type WakeOutcome =
+  | { readonly outcome: 'already-live'; readonly identity: string; readonly pid: number | undefined }
+  | {
+      readonly outcome: 'woken';
+      readonly identity: string;
+      readonly pid: number;
+      readonly mode: WakeMode;
+      readonly cause: WakeCause;
+    };
+
+async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readonly string[], runtime: Runtime): Promise<void> {
+  const isDirectory = await stat(peer.cwd).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) {
+    throw new RefusedError(
+      `working directory ${peer.cwd} of peer ${peer.personality} does not exist; fix it with: iapeer add ${peer.personality} --runtime ${peer.runtimes.join(' ')} --cwd <dir>`,
+      'ENOCWD',
+    );
+  }
+  const command = argv[0] ?? '';
+  if (!(await findExecutable(command, ctx.childEnv['PATH']))) {
+    throw new RefusedError(`runtime ${runtime.name}: command "${command}" is not on PATH; install it or define the runtime in ${ctx.paths.runtimes}`, 'ENORUNTIME');
+  }
+}
+
+/**
+ * Makes one identity live as the wake decision says: refuse (stopped, blocked), do
+ * nothing (already live), or spawn fresh or resumed, wait until the runtime shows it
+ * is up, and deliver the self-fresh handoff or the first-start prompt.
+ */
+export async function wakePeer(
+  ctx: SessionContext,
+  peer: PeerRecord,
+  runtimeName: string,
+  trigger: WakeTrigger,
+): Promise<WakeOutcome> {
+  const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
+  const dir = stateDirOf(ctx.paths, identity);
+  const markers = await readMarkers(dir);
+  let liveness = await ctx.sessions.inspect(identity);
+
+  if (liveness.state === 'dead-pane' || liveness.state === 'no-session') {
+    // A server whose program has ended is a zombie: clear it away before deciding.
+    const exit = liveness.state === 'dead-pane' ? liveness.pane.exitStatus : undefined;
+    await endSession(ctx, identity, liveness);
+    if (markers.spawned) await recordDeath(ctx, identity, exit);
+    await ctx.log.write({ ev: 'supervise', identity, action: 'reaped-zombie', ...(exit === undefined ? {} : { exit }) });
+    liveness = { state: 'no-server' };
+  }
+
+  const decision = decideWake(
+    {
+      live: liveness.state === 'live',
+      stopped: markers.stopped !== undefined,
+      blocked: markers.blocked !== undefined,
+      idleReaped: markers['idle-reaped'] !== undefined,
+      newEager: markers['new-eager'] !== undefined,
+      everSpawned: markers.spawned !== undefined,
+    },
+    trigger,
+  );
+  if (decision.action === 'refuse') {
+    throw new RefusedError(
+      `${identity} is ${decision.reason}; nothing wakes it until: iapeer start ${peer.personality} ${runtimeName}`,
+      decision.reason === 'stopped' ? 'ESTOPPED' : 'EBLOCKED',
+    );
+  }
+  if (decision.action === 'none') {
+    return { outcome: 'already-live', identity, pid: liveness.state === 'live' ? liveness.pane.pid : undefined };
+  }
+
+  const runtime = requireRuntime(ctx.runtimes, runtimeName);
+  const argv = decision.mode === 'resume' ? runtime.resume : runtime.fresh;
+  await checkCanSpawn(ctx, peer, argv, runtime);
+  await clearMarkers(dir, decision.clear);
+  const spawned = await ctx.sessions.spawn({
+    identity,
+    cwd: peer.cwd,
+    argv,
+    env: {
+      ...runtime.env,
+      PEER_IDENTITY: identity,
+      IAPEER_HOME: ctx.paths.home,
+      IAPEER_SOCK_DIR: ctx.paths.sockDir,
+    },
+  });
+  if (!spawned) {
+    // Another caller spawned it between our look and our spawn: it is live.
+    return { outcome: 'already-live', identity, pid: undefined };
+  }
+  const spawnedAt = ctx.now().toISOString();
+  await writeMarker(dir, 'spawned', { at: spawnedAt, ...spawned, mode: decision.mode, cause: decision.cause });
+  await ctx.log.write({
+    ev: 'wake',
+    personality: peer.personality,
+    runtime: runtimeName,
+    mode: decision.mode,
+    cause: decision.cause,
+  });
+  await waitUntilReady(ctx.sessions, identity, runtime, 'first-sight');
+
+  const handoff = decision.handoff ? markers['new-eager']?.handoff : undefined;
+  const firstText = handoff ?? (decision.cause === 'first-start' ? peer.initialPrompt : null);
+  if (firstText) await submitText(ctx, identity, runtime, firstText);
+  if (decision.handoff) await clearMarkers(dir, ['new-eager']);
+  return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause };
+}
+
+/**
+ * Waits for the strict readiness gate once per spawned session (CONTRACT §5); later
+ * calls for the same session return at once.
+ */
+export async function ensureReady(ctx: SessionContext, identity: string, runtime: Runtime): Promise<void> {
+  const dir = stateDirOf(ctx.paths, identity);
+  const markers = await readMarkers(dir);
+  if (markers.spawned && markers.ready?.spawnedAt === markers.spawned.at) return;
+  await waitUntilReady(ctx.sessions, identity, runtime, 'strict');
+  if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });
+}
+
+/** Pastes text as one bracketed paste into a ready pane, then submits it with Enter. */
+export async function submitText(ctx: SessionContext, identity: string, runtime: Runtime, text: string): Promise<void> {
+  await ensureReady(ctx, identity, runtime);
+  const liveness = await ctx.sessions.inspect(identity);
+  if (liveness.state !== 'live') throw new RefusedError(`${identity} is not live`, 'ENOTLIVE');
+  await ctx.sessions.leaveMode(identity, liveness.pane);
+  await ctx.sessions.paste(identity, text);
+  await ctx.sessions.sendKey(identity, 'Enter');
+}

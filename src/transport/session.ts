@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { SessionError, errnoCode } from '../core/errors.js';
+import type { Paths } from '../core/paths.js';
+import { ensureSockDir, socketPathOf } from '../core/paths.js';
+import { isProcessAlive, pollUntil, signalGroup } from '../core/process.js';
+import { probeSocket } from './socket-probe.js';
+import * as args from './tmux-args.js';
+import type { TmuxRunner } from './tmux-client.js';
+import { isDuplicateSession, isNoServer, isNoSession } from './tmux-client.js';
+
+export interface PaneInfo {
+  readonly pid: number;
+  readonly dead: boolean;
+  readonly exitStatus: number | undefined;
+  readonly tty: string;
+  readonly inMode: boolean;
+  readonly serverPid: number;
+}
+
+/** What tmux says of one identity's server. `live` is the contract's: server, session, pane not dead. */
+export type Liveness =
+  | { readonly state: 'no-server' }
+  | { readonly state: 'no-session' }
+  | { readonly state: 'live'; readonly pane: PaneInfo }
+  | { readonly state: 'dead-pane'; readonly pane: PaneInfo };
+
+export interface SpawnedPane {
+  readonly pid: number;
+  readonly tty: string;
+  readonly serverPid: number;
+}
+
+/** Grace periods when ending a session: hang-up first, then TERM, then KILL. */
+const HANGUP_GRACE_MS = 3000;
+const TERM_GRACE_MS = 2000;
+
+function parsePane(line: string): PaneInfo | undefined {
+  const [pid, dead, status, tty, inMode, serverPid] = line.split('\t');
+  const pidNumber = Number(pid);
+  if (!Number.isInteger(pidNumber) || pidNumber <= 0) return undefined;
+  return {
+    pid: pidNumber,
+    dead: dead === '1',
+    exitStatus: status === undefined || status === '' ? undefined : Number(status),
+    tty: tty ?? '',
+    inMode: inMode === '1',
+    serverPid: Number(serverPid),
+  };
+}
+
+/** One tmux server per identity, each on its own socket in the socket directory. */
+export class Sessions {
+  constructor(
+    private readonly tmux: TmuxRunner,
+    private readonly paths: Paths,
+  ) {}
+
+  private server(identity: string): args.Server {
+    return { socket: socketPathOf(this.paths, identity), configFile: join(this.paths.home, 'tmux.conf') };
+  }
+
+  socketOf(identity: string): string {
+    return socketPathOf(this.paths, identity);
+  }
+
+  private async writeConfig(file: string): Promise<void> {
+    const current = await readFile(file, 'utf8').catch(() => undefined);
+    if (current !== args.TMUX_CONFIG) await writeFileAtomic(file, args.TMUX_CONFIG, { mode: 0o600 });
+  }
+
+  /** Starts the identity's server and session; `undefined` if another caller created it first. */
+  async spawn(spec: args.NewSessionSpec): Promise<SpawnedPane | undefined> {
+    await ensureSockDir(this.paths);
+    const server = this.server(spec.identity);
+    await this.writeConfig(server.configFile);
+    const result = await this.tmux.run(args.newSessionArgs(server, spec));
+    if (!result.ok) {
+      if (isDuplicateSession(result.stderr)) return undefined;
+      throw new SessionError(`tmux could not start ${spec.identity}: ${result.stderr.trim() || 'no reason given'}`);
+    }
+    const [pid, tty, serverPid] = result.stdout.trim().split('\t');
+    return { pid: Number(pid), tty: tty ?? '', serverPid: Number(serverPid) };
+  }
+
+  async inspect(identity: string): Promise<Liveness> {
+    const result = await this.tmux.run(args.listPanesArgs(this.server(identity), identity));
+    if (!result.ok) {
+      if (isNoServer(result.stderr)) return { state: 'no-server' };
+      if (isNoSession(result.stderr)) return { state: 'no-session' };
+      throw new SessionError(`tmux could not inspect ${identity}: ${result.stderr.trim()}`);
+    }
+    const pane = parsePane(result.stdout.split('\n')[0] ?? '');
+    if (!pane) return { state: 'no-session' };
+    return pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane };
+  }
+
+  /** Liveness and screen together, in one tmux call (the readiness gate polls this). */
+  async look(identity: string): Promise<{ liveness: Liveness; screen: string }> {
+    const result = await this.tmux.run(args.paneAndScreenArgs(this.server(identity), identity));
+    if (!result.ok) {
+      if (isNoServer(result.stderr)) return { liveness: { state: 'no-server' }, screen: '' };
+      if (isNoSession(result.stderr)) return { liveness: { state: 'no-session' }, screen: '' };
+      throw new SessionError(`tmux could not inspect ${identity}: ${result.stderr.trim()}`);
+    }
+    const newline = result.stdout.indexOf('\n');
+    const pane = parsePane(newline === -1 ? result.stdout : result.stdout.slice(0, newline));
+    const screen = newline === -1 ? '' : result.stdout.slice(newline + 1);
+    if (!pane) return { liveness: { state: 'no-session' }, screen };
+    return { liveness: pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane }, screen };
+  }
+
+  async capture(identity: string): Promise<string> {
+    const result = await this.tmux.run(args.capturePaneArgs(this.server(identity), identity));
+    if (!result.ok) throw new SessionError(`cannot read the screen of ${identity}: ${result.stderr.trim()}`);
+    return result.stdout;
+  }
+
+  async sendKey(identity: string, key: string): Promise<void> {
+    await this.expectOk(identity, 'send a key to', args.sendKeyArgs(this.server(identity), identity, key));
+  }
+
+  async typeText(identity: string, text: string): Promise<void> {
+    await this.expectOk(identity, 'type into', args.sendLiteralArgs(this.server(identity), identity, text));
+  }
+
+  /** Leaves copy mode (or any mode) so that keys reach the program, not the mode. */
+  async leaveMode(identity: string, pane: PaneInfo): Promise<void> {
+    if (pane.inMode) await this.tmux.run(args.cancelModeArgs(this.server(identity), identity));
+  }
+
+  /** Pastes text as one bracketed paste into the exact pane; submitting it is a separate step. */
+  async paste(identity: string, text: string): Promise<void> {
+    const server = this.server(identity);
+    const buffer = `iapeer-${randomBytes(6).toString('hex')}`;
+    await this.expectOk(identity, 'load a buffer for', args.loadBufferArgs(server, buffer), text);
+    await this.expectOk(identity, 'paste into', args.pasteBufferArgs(server, identity, buffer));
+  }
+
+  async attach(identity: string): Promise<number> {
+    return this.tmux.interactive(args.attachArgs(this.server(identity), identity));
+  }
+
+  /**
+   * Ends the identity's server and makes sure nothing is left: the pane's process
+   * group is hung up, then terminated, then killed, and the socket file is removed.
+   */
+  async kill(identity: string, known?: PaneInfo): Promise<void> {
+    const server = this.server(identity);
+    const pane = known ?? (await this.paneOf(identity));
+    await this.tmux.run(args.killServerArgs(server));
+    if (pane && !pane.dead) {
+      if (!(await pollUntil(() => !isProcessAlive(pane.pid), HANGUP_GRACE_MS))) {
+        signalGroup(pane.pid, 'SIGTERM');
+        if (!(await pollUntil(() => !isProcessAlive(pane.pid), TERM_GRACE_MS))) signalGroup(pane.pid, 'SIGKILL');
+      }
+    }
+    if (pane && pane.serverPid > 0) await pollUntil(() => !isProcessAlive(pane.serverPid), HANGUP_GRACE_MS);
+    await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS);
+    await rm(server.socket, { force: true }).catch((error: unknown) => {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+    });
+  }
+
+  private async paneOf(identity: string): Promise<PaneInfo | undefined> {
+    const liveness = await this.inspect(identity);
+    return liveness.state === 'live' || liveness.state === 'dead-pane' ? liveness.pane : undefined;
+  }
+
+  private async expectOk(identity: string, what: string, argv: string[], input?: string): Promise<void> {
+    const result = await this.tmux.run(argv, input === undefined ? {} : { input });
+    if (!result.ok) {
+      const reason = isNoServer(result.stderr) || isNoSession(result.stderr) ? 'it is not running' : result.stderr.trim();
+      throw new SessionError(`cannot ${what} ${identity}: ${reason}`);
+    }
+  }
+}

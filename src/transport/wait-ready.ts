@@ -1,0 +1,45 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SessionError } from '../core/errors.js';
+import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from '../lifecycle/readiness.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import type { Liveness, Sessions } from './session.js';
+
+function lastLine(screen: string): string {
+  const lines = screen.split('\n').map((line) => line.trim()).filter(Boolean);
+  return (lines.at(-1) ?? '').slice(0, 160);
+}
+
+function endedMessage(identity: string, liveness: Liveness, screen: string): string {
+  const status = liveness.state === 'dead-pane' && liveness.pane.exitStatus !== undefined ? ` with status ${liveness.pane.exitStatus}` : '';
+  const said = lastLine(screen);
+  return `${identity} exited${status} before it was ready${said ? `; its screen ends: ${JSON.stringify(said)}` : ''}`;
+}
+
+/** Polls the pane until the runtime is ready (see readiness.ts); throws if it ends or times out. */
+export async function waitUntilReady(
+  sessions: Sessions,
+  identity: string,
+  runtime: Runtime,
+  mode: GateMode,
+  timeoutMs = WAKE_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let state = INITIAL_GATE;
+  for (;;) {
+    const { liveness, screen } = await sessions.look(identity);
+    if (liveness.state !== 'live') throw new SessionError(endedMessage(identity, liveness, screen), { cause: liveness });
+    const step = gateStep(runtime.ready, mode, state, screen, Date.now());
+    if (step.kind === 'ready') {
+      if (step.afterMs > 0) await sleep(step.afterMs);
+      return;
+    }
+    if (Date.now() + step.afterMs > deadline) {
+      throw new SessionError(
+        `${identity} did not become ready within ${Math.round(timeoutMs / 1000)} s; look at it with: iapeer attach ${identity.slice(identity.indexOf('-') + 1)}`,
+        { cause: 'timeout' },
+      );
+    }
+    state = step.state;
+    await sleep(step.afterMs);
+  }
+}
