@@ -6,7 +6,6 @@ import { withSessions } from '../../core/session-context.js';
 import { wakePeer } from '../../core/wake-peer.js';
 import { type PeerRecord, findPeer } from '../../registry/schema.js';
 import { updateRegistry } from '../../registry/update-registry.js';
-import { requireRuntime } from '../../runtimes/load-runtimes.js';
 import { printLine } from '../output.js';
 import { requireTerminal } from './attach.js';
 
@@ -21,9 +20,14 @@ export async function launch(options: { runtime: string; name: string | undefine
   if (personality === undefined) {
     throw new UsageError(`cannot make a peer name from directory ${JSON.stringify(basename(ctx.cwd))}; pass --name <peer>`);
   }
-  if (!options.detach) requireTerminal(ctx, `iapeer ${runtime} (without --detach)`);
   const sctx = await withSessions(ctx);
-  requireRuntime(sctx.runtimes, runtime);
+  if (!sctx.runtimes.has(runtime)) {
+    throw new UsageError(
+      `"${runtime}" is neither a verb nor a runtime (runtimes: ${[...sctx.runtimes.keys()].sort().join(', ')}); see iapeer --help`,
+      'ENOTFOUND',
+    );
+  }
+  if (!options.detach) requireTerminal(ctx, `iapeer ${runtime} (without --detach)`);
 
   const now = ctx.now().toISOString();
   const { registry, value: action } = await updateRegistry(ctx.paths, (current) => {

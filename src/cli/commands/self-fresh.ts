@@ -27,5 +27,10 @@ export async function selfFresh(options: { handoff: string | undefined }, ctx: A
   await writeMarker(stateDirOf(ctx.paths, raw), 'new-eager', { at: ctx.now().toISOString(), handoff });
   await ctx.log.write({ ev: 'self-fresh', identity: raw, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
   printLine(ctx.io, `${raw} marked for a fresh relaunch; ending this session`);
+  // This process runs inside the session it ends, in the pane's process group: the
+  // hang-up (and a TERM, if the runtime lingers) reaches it too. Outlive them long
+  // enough to finish the clean-up, which removes the socket.
+  process.on('SIGHUP', () => {});
+  process.on('SIGTERM', () => {});
   await endSession(sctx, raw);
 }
