@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode } from './errors.js';
@@ -12,6 +12,25 @@ export function isProcessAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return errnoCode(error) === 'EPERM';
   }
+}
+
+/**
+ * True while the process is running: alive and not a zombie. A pane's process that
+ * has exited stays a zombie until its tmux server reaps it, which an exiting server
+ * does only seconds later, so "gone" has to count zombies as gone. Linux answers from
+ * /proc; elsewhere `ps` does.
+ */
+export async function isProcessRunning(pid: number): Promise<boolean> {
+  if (!isProcessAlive(pid)) return false;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat !== undefined) {
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  }
+  const { execa } = await import('execa');
+  const result = await execa('ps', ['-o', 'stat=', '-p', String(pid)], { reject: false });
+  return result.exitCode === 0 && !result.stdout.trim().startsWith('Z');
 }
 
 /** Polls until `check` holds or the deadline passes; returns whether it held. */

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { SessionError, errnoCode } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
 import { ensureSockDir, socketPathOf } from '../core/paths.js';
-import { isProcessAlive, pollUntil, signalGroup } from '../core/process.js';
+import { isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
 import { probeSocket } from './socket-probe.js';
 import * as args from './tmux-args.js';
 import type { TmuxRunner } from './tmux-client.js';
@@ -152,12 +152,14 @@ export class Sessions {
     const pane = known ?? (await this.paneOf(identity));
     await this.tmux.run(args.killServerArgs(server));
     if (pane && !pane.dead) {
-      if (!(await pollUntil(() => !isProcessAlive(pane.pid), HANGUP_GRACE_MS))) {
+      const exited = async () => !(await isProcessRunning(pane.pid));
+      if (!(await pollUntil(exited, HANGUP_GRACE_MS))) {
         signalGroup(pane.pid, 'SIGTERM');
-        if (!(await pollUntil(() => !isProcessAlive(pane.pid), TERM_GRACE_MS))) signalGroup(pane.pid, 'SIGKILL');
+        if (!(await pollUntil(exited, TERM_GRACE_MS))) signalGroup(pane.pid, 'SIGKILL');
       }
     }
-    if (pane && pane.serverPid > 0) await pollUntil(() => !isProcessAlive(pane.serverPid), HANGUP_GRACE_MS);
+    // The server stops listening at once but exits (and reaps the pane) a moment later;
+    // tmux never unlinks its socket, so a new server may take the path straight away.
     await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS);
     await rm(server.socket, { force: true }).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;

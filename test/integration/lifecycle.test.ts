@@ -67,7 +67,8 @@ describe('peer lifecycle on real tmux with the demo agent', () => {
     expect(await rowOf(home, 'demo-boris')).toMatchObject({ state: 'stopped', pid: null, idleSeconds: null });
     expect(serverUp(home, 'demo-boris')).toBe(false);
     expect(socketExists(home, 'demo-boris')).toBe(false);
-    expect(isProcessAlive(live?.pid ?? -1)).toBe(false);
+    // The pane's process has exited; its server reaps it as it finishes exiting.
+    await waitFor(() => !isProcessAlive(live?.pid ?? -1), 'the pane process to be gone');
 
     // Stop is idempotent.
     expectOk(await home.run(['stop', 'boris']));
@@ -91,7 +92,7 @@ describe('peer lifecycle on real tmux with the demo agent', () => {
     expect(await listJson(home)).toEqual([]);
     expect(serverUp(home, 'demo-boris')).toBe(false);
     expect(socketExists(home, 'demo-boris')).toBe(false);
-    expect(isProcessAlive(pid)).toBe(false);
+    await waitFor(() => !isProcessAlive(pid), 'the pane process to be gone');
     // Removing what is absent is a no-op.
     expectOk(await home.run(['remove', 'boris']));
 
