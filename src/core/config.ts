@@ -93,7 +93,15 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
     superviseLogVerbose:
       read(env, 'IAPEER_SUPERVISE_LOG_VERBOSE', flag, 'one of 1, true, yes, on, 0, false, no, off') ?? false,
     logLevel:
-      read(env, 'IAPEER_LOG_LEVEL', z.pipe(z.string(), z.enum(LOG_LEVELS)), LOG_LEVELS.join(', ')) ?? 'info',
+      read(
+        env,
+        'IAPEER_LOG_LEVEL',
+        z.pipe(
+          z.string().check(z.overwrite((text) => text.toLowerCase())),
+          z.enum(LOG_LEVELS),
+        ),
+        LOG_LEVELS.join(', '),
+      ) ?? 'info',
     // NO_COLOR is honoured whenever it is set to anything non-empty (no-color.org).
     noColor: (env['NO_COLOR'] ?? '') !== '',
     debug: read(env, 'IAPEER_DEBUG', flag, 'one of 1, true, yes, on, 0, false, no, off') ?? false,

@@ -74,6 +74,8 @@ export function parseIdentity(value: string): Identity {
 export function normalisePersonality(raw: string): string | undefined {
   const folded = raw
     .normalize('NFKD')
+    // NFKD splits an accented letter into the letter and a combining mark; drop the mark.
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')
     .replace(/^[-_]+/, '')

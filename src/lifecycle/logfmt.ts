@@ -6,6 +6,8 @@ const ELLIPSIS = '…';
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+/** Unicode line breaks (NEL is not `\s` to a JS regex) count as whitespace: quoted and escaped. */
+const NEEDS_QUOTES = /[\s"=\u0085]/;
 
 /**
  * A value is quoted iff it contains whitespace, `"` or `=`; inside quotes `\` and `"`
@@ -15,7 +17,7 @@ const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 export function formatValue(raw: string): string {
   if (raw === '') return '""';
   const safe = raw.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (!/[\s"=]/.test(safe)) return safe;
+  if (!NEEDS_QUOTES.test(safe)) return safe;
   const escaped = safe
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
