@@ -28,8 +28,9 @@ export interface HeldLock {
 const NEVER_STALE_MS = 2 ** 31 - 1;
 
 export async function acquireLock(target: string, lockPath: string, options: LockOptions): Promise<HeldLock> {
-  const deadline = Date.now() + options.waitMs;
-  for (let attempt = 0; ; attempt++) {
+  const started = Date.now();
+  const deadline = started + options.waitMs;
+  for (;;) {
     const held = await tryAcquire(target, lockPath, options.staleMs);
     if (held) return held;
     if (await takeOverIfStale(lockPath, options)) continue;
@@ -39,10 +40,18 @@ export async function acquireLock(target: string, lockPath: string, options: Loc
         `${lockPath} is held by another process; retry, or if no iapeer process is running remove that directory`,
       );
     }
-    // Exponential backoff with jitter keeps many waiters from retrying in lockstep.
-    const backoff = Math.min(250, 5 * 2 ** Math.min(attempt, 6));
-    await sleep(Math.min(remaining, backoff * (0.5 + Math.random() / 2)));
+    await sleep(Math.min(remaining, retryDelayMs(Date.now() - started)));
   }
+}
+
+/**
+ * Random, and shorter the longer a caller has waited: an exponential backoff would let
+ * fresh callers (retrying fast) starve the ones that have waited longest (retrying slowly).
+ * A try is one mkdir, so frequent polling is cheap.
+ */
+export function retryDelayMs(waitedMs: number): number {
+  const ceiling = Math.max(4, 30 - waitedMs / 100);
+  return 2 + Math.random() * (ceiling - 2);
 }
 
 async function tryAcquire(target: string, lockPath: string, staleMs: number): Promise<HeldLock | undefined> {

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
+// The English messages only: `z.locales` would bundle every language.
+import en from 'zod/v4/locales/en.js';
 
-z.config(z.locales.en());
+z.config(en());
 
 interface Issue {
   readonly path: readonly PropertyKey[];

@@ -58,6 +58,7 @@ export async function wakePeer(
 
   if (liveness.state === 'dead-pane' || liveness.state === 'no-session') {
     // A server whose program has ended is a zombie: clear it away before deciding.
+    liveness = await ctx.sessions.settleDeadPane(identity, liveness);
     const exit = liveness.state === 'dead-pane' ? liveness.pane.exitStatus : undefined;
     await endSession(ctx, identity, liveness);
     if (markers.spawned) await recordDeath(ctx, identity, exit);

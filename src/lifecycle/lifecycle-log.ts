@@ -1,7 +1,5 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { errnoCode } from '../core/errors.js';
-import { acquireLock } from '../core/file-lock.js';
 import { type LifecycleEvent, eventFields } from './events.js';
 import { formatLine } from './logfmt.js';
 
@@ -14,10 +12,6 @@ export interface LifecycleLogOptions extends LogRotation {
   readonly now?: () => Date;
   /** Told of a failure to log; the operation being logged goes on regardless. */
   readonly onError?: (error: unknown) => void;
-}
-
-export function rotatedName(file: string, index: number): string {
-  return `${file}.${index}`;
 }
 
 /**
@@ -47,35 +41,13 @@ export class LifecycleLog {
       } finally {
         await handle.close();
       }
-      if (size > this.options.maxBytes) await rotateLog(this.file, this.options);
+      if (size > this.options.maxBytes) {
+        // Loaded only when needed: the lock library is heavy for every command's start-up.
+        const { rotateLog } = await import('./rotate-log.js');
+        await rotateLog(this.file, this.options);
+      }
     } catch (error) {
       this.options.onError?.(error);
     }
-  }
-}
-
-export async function rotateLog(file: string, rotation: LogRotation): Promise<void> {
-  let lock;
-  try {
-    lock = await acquireLock(file, `${file}.lock`, { staleMs: 10_000, waitMs: 0 });
-  } catch {
-    // Another process is rotating; the next write will check again.
-    return;
-  }
-  try {
-    const size = await stat(file).then(
-      (info) => info.size,
-      () => 0,
-    );
-    if (size <= rotation.maxBytes) return;
-    await rm(rotatedName(file, rotation.keep), { force: true });
-    for (let index = rotation.keep - 1; index >= 1; index--) {
-      await rename(rotatedName(file, index), rotatedName(file, index + 1)).catch((error: unknown) => {
-        if (errnoCode(error) !== 'ENOENT') throw error;
-      });
-    }
-    await rename(file, rotatedName(file, 1));
-  } finally {
-    await lock.release();
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { SessionError, errnoCode } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
@@ -36,15 +37,23 @@ export interface SpawnedPane {
 /** Grace periods when ending a session: hang-up first, then TERM, then KILL. */
 const HANGUP_GRACE_MS = 3000;
 const TERM_GRACE_MS = 2000;
+const EXIT_STATUS_WAIT_MS = 300;
+
+/** A death by signal N is reported as 128 + N, as shells do. */
+function exitStatusOf(status: string | undefined, signal: string | undefined): number | undefined {
+  if (status !== undefined && /^\d+$/.test(status)) return Number(status);
+  if (signal !== undefined && /^\d+$/.test(signal)) return 128 + Number(signal);
+  return undefined;
+}
 
 function parsePane(line: string): PaneInfo | undefined {
-  const [pid, dead, status, tty, inMode, serverPid] = line.split('\t');
+  const [pid, dead, status, tty, inMode, serverPid, signal] = line.split('\t');
   const pidNumber = Number(pid);
   if (!Number.isInteger(pidNumber) || pidNumber <= 0) return undefined;
   return {
     pid: pidNumber,
     dead: dead === '1',
-    exitStatus: status === undefined || status === '' ? undefined : Number(status),
+    exitStatus: exitStatusOf(status, signal),
     tty: tty ?? '',
     inMode: inMode === '1',
     serverPid: Number(serverPid),
@@ -110,6 +119,21 @@ export class Sessions {
     const screen = newline === -1 ? '' : result.stdout.slice(newline + 1);
     if (!pane) return { liveness: { state: 'no-session' }, screen };
     return { liveness: pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane }, screen };
+  }
+
+  /**
+   * A pane can read as dead (its pty closed) before tmux has collected the exit status;
+   * wait briefly for it. tmux 3.3 sometimes never records it (when the pty closes before
+   * the child is reaped), so the status is best effort.
+   */
+  async settleDeadPane(identity: string, seen: Liveness): Promise<Liveness> {
+    let current = seen;
+    const deadline = Date.now() + EXIT_STATUS_WAIT_MS;
+    while (current.state === 'dead-pane' && current.pane.exitStatus === undefined && Date.now() < deadline) {
+      await sleep(20);
+      current = await this.inspect(identity);
+    }
+    return current;
   }
 
   async capture(identity: string): Promise<string> {

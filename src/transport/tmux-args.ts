@@ -4,7 +4,8 @@
  * iapeer's own config file so that user settings cannot change its behaviour.
  */
 
-export const PANE_FORMAT = '#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_tty}\t#{pane_in_mode}\t#{pid}';
+export const PANE_FORMAT =
+  '#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_tty}\t#{pane_in_mode}\t#{pid}\t#{pane_dead_signal}';
 export const SPAWN_FORMAT = '#{pane_pid}\t#{pane_tty}\t#{pid}';
 
 /** Session window size for detached servers; tmux resizes it to the terminal on attach. */

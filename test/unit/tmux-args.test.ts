@@ -116,7 +116,7 @@ describe('command builders', () => {
 
   it('listPanesArgs asks for the parseable pane format', () => {
     expect(listPanesArgs(SERVER, ID)).toEqual([...PREFIX, 'list-panes', '-s', '-t', `=${ID}`, '-F', PANE_FORMAT]);
-    expect(PANE_FORMAT.split('\t')).toHaveLength(6);
+    expect(PANE_FORMAT.split('\t')).toHaveLength(7);
   });
 
   it('paneAndScreenArgs joins list-panes and capture-pane with exactly one unescaped ;', () => {

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench`: measures the speed targets of the foundation issue on this machine,
+ * prints a table and writes bench-results/latest.json.
+ *
+ * - list: `iapeer list --json` over 100 identities (50 live), median wall time, against
+ *   `node -e 0` measured in the same run, interleaved so that drift hits both alike.
+ * - start: `iapeer start` of a demo peer until it is up (the runtime's prompt seen).
+ * - registry: 16 concurrent writer processes × 50 upserts: throughput and p99 lock wait.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathsFor } from '../src/core/paths.js';
+import { type PeerRecord, emptyRegistry } from '../src/registry/schema.js';
+import { updateRegistry } from '../src/registry/update-registry.js';
+
+const repo = resolve(import.meta.dirname, '..');
+const cli = join(repo, 'dist', 'cli.js');
+
+const LIST_PEERS = 100;
+const LIST_LIVE = 50;
+const LIST_RUNS = 31;
+const START_RUNS = 15;
+const WRITERS = 16;
+const UPSERTS = 50;
+
+interface Home {
+  readonly dir: string;
+  readonly env: Record<string, string>;
+}
+
+function makeHome(): Home {
+  const dir = mkdtempSync(join(tmpdir(), 'iapb-'));
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('IAPEER_') && key !== 'TMUX' && key !== 'PEER_IDENTITY') env[key] = value;
+  }
+  return { dir, env: { ...env, IAPEER_HOME: dir, IAPEER_SOCK_DIR: join(dir, 'sock'), NO_COLOR: '1' } };
+}
+
+function iapeer(home: Home, args: string[]): { ms: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [cli, ...args], { env: home.env, encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`iapeer ${args.join(' ')} failed: ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+function timeNodeNoop(): number {
+  const started = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  return performance.now() - started;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+const median = (values: number[]) => percentile(values, 50);
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+function demoPeer(name: string, cwd: string, now: string): PeerRecord {
+  return {
+    personality: name,
+    runtimes: ['demo'],
+    cwd,
+    description: `bench peer ${name}`,
+    alwaysOn: false,
+    idleTimeoutSec: null,
+    initialPrompt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+async function registerDemoPeers(home: Home, names: string[]): Promise<void> {
+  const cwd = join(home.dir, 'work');
+  mkdirSync(cwd, { recursive: true });
+  const now = new Date().toISOString();
+  await updateRegistry(pathsFor({ home: home.dir, sockDir: join(home.dir, 'sock') }), () => ({
+    next: { ...emptyRegistry(), peers: names.map((name) => demoPeer(name, cwd, now)) },
+    value: undefined,
+  }));
+}
+
+function cleanup(home: Home): void {
+  spawnSync(process.execPath, [cli, 'stop', '--all'], { env: home.env });
+  rmSync(home.dir, { recursive: true, force: true });
+}
+
+async function benchList(): Promise<Record<string, number>> {
+  const home = makeHome();
+  try {
+    const names = Array.from({ length: LIST_PEERS }, (_, index) => `peer${String(index).padStart(3, '0')}`);
+    await registerDemoPeers(home, names);
+    for (const name of names.slice(0, LIST_LIVE)) iapeer(home, ['start', name]);
+    const rows = JSON.parse(iapeer(home, ['list', '--json']).stdout) as Array<{ state: string }>;
+    const live = rows.filter((row) => row.state === 'live').length;
+    if (rows.length !== LIST_PEERS || live !== LIST_LIVE) throw new Error(`list saw ${rows.length} rows, ${live} live`);
+    const list: number[] = [];
+    const noop: number[] = [];
+    for (let run = 0; run < LIST_RUNS; run++) {
+      noop.push(timeNodeNoop());
+      list.push(iapeer(home, ['list', '--json']).ms);
+    }
+    return {
+      identities: rows.length,
+      live,
+      runs: LIST_RUNS,
+      nodeNoopMedianMs: round(median(noop)),
+      listMedianMs: round(median(list)),
+      listP90Ms: round(percentile(list, 90)),
+      ratio: round(median(list) / median(noop), 2),
+    };
+  } finally {
+    cleanup(home);
+  }
+}
+
+async function benchStart(): Promise<Record<string, number>> {
+  const home = makeHome();
+  try {
+    const names = Array.from({ length: START_RUNS }, (_, index) => `start${index}`);
+    await registerDemoPeers(home, names);
+    const times = names.map((name) => iapeer(home, ['start', name]).ms);
+    return { runs: START_RUNS, medianMs: round(median(times)), p90Ms: round(percentile(times, 90)), maxMs: round(Math.max(...times)) };
+  } finally {
+    cleanup(home);
+  }
+}
+
+function collect(child: ChildProcess): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`writer exited ${code ?? 'by signal'}`))));
+  });
+}
+
+async function benchRegistry(): Promise<Record<string, number>> {
+  const home = makeHome();
+  try {
+    const goFile = join(home.dir, 'go');
+    const writer = join(repo, 'test', 'fixtures', 'registry-writer.ts');
+    const children = Array.from({ length: WRITERS }, (_, index) =>
+      spawn(process.execPath, ['--import', 'tsx', writer, home.dir, String(index), String(UPSERTS), goFile], {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
+    const outputs = children.map(collect);
+    // Wait until every writer has started, then release them all at one moment.
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolvePromise) => {
+            const onData = (chunk: Buffer) => {
+              if (chunk.toString().includes('ready')) {
+                child.stdout?.off('data', onData);
+                resolvePromise();
+              }
+            };
+            child.stdout?.on('data', onData);
+          }),
+      ),
+    );
+    const startAt = Date.now() + 200;
+    writeFileSync(goFile, String(startAt));
+    const results = (await Promise.all(outputs)).map((out) => JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { lockWaitMs: number[] });
+    const elapsedMs = Date.now() - startAt;
+    const waits = results.flatMap((result) => result.lockWaitMs);
+    const upserts = WRITERS * UPSERTS;
+    if (waits.length !== upserts) throw new Error(`expected ${upserts} timings, got ${waits.length}`);
+    return {
+      writers: WRITERS,
+      upserts,
+      elapsedMs,
+      upsertsPerSecond: round(upserts / (elapsedMs / 1000)),
+      lockWaitP50Ms: median(waits),
+      lockWaitP99Ms: percentile(waits, 99),
+      lockWaitMaxMs: Math.max(...waits),
+    };
+  } finally {
+    cleanup(home);
+  }
+}
+
+const list = await benchList();
+const start = await benchStart();
+const registry = await benchRegistry();
+
+const rows: Array<[string, string, string, string]> = [
+  ['node -e 0 (median)', `${list['nodeNoopMedianMs']} ms`, '', ''],
+  [`list --json, ${list['identities']} ids / ${list['live']} live (median)`, `${list['listMedianMs']} ms`, `≤ 1.5 × node -e 0`, `${list['ratio']}× ${(list['ratio'] ?? 99) <= 1.5 ? 'ok' : 'MISSED'}`],
+  ['start demo peer until up (median)', `${start['medianMs']} ms`, '≤ 600 ms', (start['medianMs'] ?? 1e9) <= 600 ? 'ok' : 'MISSED'],
+  ['start demo peer (p90)', `${start['p90Ms']} ms`, '', ''],
+  [`registry ${WRITERS} writers × ${UPSERTS} upserts`, `${registry['upsertsPerSecond']} upserts/s`, 'report', ''],
+  ['registry lock wait p99', `${registry['lockWaitP99Ms']} ms`, 'report', ''],
+];
+const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), 6));
+const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+console.log(line(['metric', 'value', 'target', 'result']));
+for (const row of rows) console.log(line(row));
+
+const report = {
+  at: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  list,
+  start,
+  registry,
+};
+const outDir = join(repo, 'bench-results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nwrote ${join(outDir, 'latest.json')}`);

@@ -1,0 +1,39 @@
+import { rename, rm, stat } from 'node:fs/promises';
+import { errnoCode } from '../core/errors.js';
+import { acquireLock } from '../core/file-lock.js';
+import type { LogRotation } from './lifecycle-log.js';
+
+export function rotatedName(file: string, index: number): string {
+  return `${file}.${index}`;
+}
+
+/**
+ * Shifts `file` → `.1` → … → `.keep`, dropping the oldest. Runs under a lock and
+ * re-checks the size under it, so two processes never shift the files at once; a
+ * process that finds the lock taken leaves the rotation to its holder.
+ */
+export async function rotateLog(file: string, rotation: LogRotation): Promise<void> {
+  let lock;
+  try {
+    lock = await acquireLock(file, `${file}.lock`, { staleMs: 10_000, waitMs: 0 });
+  } catch {
+    // Another process is rotating; the next write will check again.
+    return;
+  }
+  try {
+    const size = await stat(file).then(
+      (info) => info.size,
+      () => 0,
+    );
+    if (size <= rotation.maxBytes) return;
+    await rm(rotatedName(file, rotation.keep), { force: true });
+    for (let index = rotation.keep - 1; index >= 1; index--) {
+      await rename(rotatedName(file, index), rotatedName(file, index + 1)).catch((error: unknown) => {
+        if (errnoCode(error) !== 'ENOENT') throw error;
+      });
+    }
+    await rename(file, rotatedName(file, 1));
+  } finally {
+    await lock.release();
+  }
+}
