@@ -16,7 +16,7 @@ import { type PeerRecord, emptyRegistry } from '../src/registry/schema.js';
 import { updateRegistry } from '../src/registry/update-registry.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const cli = join(repo, 'dist', 'cli.js');
+const cli = join(repo, 'dist', 'cli.cjs');
 
 const LIST_PEERS = 100;
 const LIST_LIVE = 50;

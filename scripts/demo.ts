@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const cli = resolve(import.meta.dirname, '..', 'dist', 'cli.js');
+const cli = resolve(import.meta.dirname, '..', 'dist', 'cli.cjs');
 // Under the temp dir: socket paths must stay short, wherever the repository lives.
 const home = join(tmpdir(), `iapeer-demo-${userInfo().uid}`);
 const env: Record<string, string | undefined> = { ...process.env, IAPEER_HOME: home, IAPEER_SOCK_DIR: join(home, 'sock') };

@@ -1,7 +1,5 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
-import { loadConfig } from '../core/config.js';
-import { type Io, createContext } from '../core/context.js';
 import { isIapeerError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { buildProgram } from './program.js';
@@ -21,16 +19,33 @@ function oneLine(text: string): string {
   return text.replace(/^error: /, '').replace(/\s*\n\s*/g, '; ').trim();
 }
 
-/** Runs iapeer and returns its exit code. The only place that turns errors into exit codes. */
-async function main(argv: readonly string[], env: Env, io: Io, cwd: string): Promise<number> {
+/**
+ * Runs iapeer and returns its exit code: the only place that turns errors into exit
+ * codes. The environment is validated inside each verb's bundle (contextFromEnv), so
+ * `--help` and `--version` never depend on it.
+ */
+async function main(argv: readonly string[], env: Env): Promise<number> {
   let verb = verbOf(argv);
   let exitCode = 0;
-  const program = buildProgram(async (name, action) => {
-    verb = name;
-    const config = loadConfig(env, homedir());
-    const ctx = createContext({ config, env, cwd, io, nodeBin: process.execPath });
-    exitCode = (await action(ctx)) ?? 0;
-  }, VERSION);
+  const program = buildProgram(
+    async (name, action) => {
+      verb = name;
+      exitCode =
+        (await action({
+          env,
+          cwd: process.cwd(),
+          homeDir: homedir(),
+          nodeBin: process.execPath,
+          stdout: process.stdout,
+          stderr: process.stderr,
+          // Created only when a verb reads it: setting up stdin costs start-up time.
+          stdin: () => process.stdin,
+          stdinIsTTY: () => process.stdin.isTTY === true,
+        })) ?? 0;
+    },
+    VERSION,
+    verb,
+  );
 
   try {
     await program.parseAsync([...argv]);
@@ -38,30 +53,21 @@ async function main(argv: readonly string[], env: Env, io: Io, cwd: string): Pro
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      io.stderr.write(`iapeer: ${verb}: ${oneLine(error.message)} (see: iapeer ${verb === 'iapeer' ? '' : `${verb} `}--help)\n`);
+      process.stderr.write(`iapeer: ${verb}: ${oneLine(error.message)} (see: iapeer ${verb === 'iapeer' ? '' : `${verb} `}--help)\n`);
       return 2;
     }
     if (isIapeerError(error)) {
-      io.stderr.write(`iapeer: ${verb}: ${oneLine(error.message)}\n`);
-      if (isDebug(env)) io.stderr.write(`${error.stack ?? ''}\n`);
+      process.stderr.write(`iapeer: ${verb}: ${oneLine(error.message)}\n`);
+      if (isDebug(env)) process.stderr.write(`${error.stack ?? ''}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`iapeer: ${verb}: unexpected failure: ${oneLine((error as Error)?.message ?? String(error))}${isDebug(env) ? '' : ' (IAPEER_DEBUG=1 shows the stack)'}\n`);
-    if (isDebug(env)) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`iapeer: ${verb}: unexpected failure: ${oneLine(message)}${isDebug(env) ? '' : ' (IAPEER_DEBUG=1 shows the stack)'}\n`);
+    if (isDebug(env) && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
     return 1;
   }
 }
 
-const code = await main(
-  process.argv,
-  process.env,
-  {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
-  },
-  process.cwd(),
-);
-process.exitCode = code;
+void main(process.argv, process.env).then((code) => {
+  process.exitCode = code;
+});

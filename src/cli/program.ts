@@ -1,12 +1,132 @@
 import { Command, Option } from 'commander';
 import type { AppContext } from '../core/context.js';
 import type { AddOptions } from './commands/add.js';
+import type { VerbInput } from './context-from-env.js';
 
-/** Runs one verb with a context built from the environment; returns the exit code or nothing for 0. */
-export type VerbRunner = (verb: string, action: (ctx: AppContext) => Promise<number | void>) => Promise<void>;
+/** Runs one verb; the action returns the exit code, or nothing for 0. */
+export type VerbRunner = (verb: string, action: (input: VerbInput) => Promise<number | void>) => Promise<void>;
 
-/** Declares iapeer's commands. Each action loads only its own module, which keeps start-up fast. */
-export function buildProgram(run: VerbRunner, version: string): Command {
+/** A verb module: its verb function(s) and the context factory it runs with. */
+interface VerbModule {
+  contextFromEnv(input: VerbInput): AppContext;
+}
+
+/** Loads a verb's module, builds its context inside it, and calls the verb. */
+function invoke<M extends VerbModule>(
+  load: Promise<M>,
+  call: (module: M, ctx: AppContext) => Promise<number | void> | void,
+): (input: VerbInput) => Promise<number | void> {
+  return async (input) => {
+    const module = await load;
+    return call(module, module.contextFromEnv(input));
+  };
+}
+
+type Declare = (program: Command, run: VerbRunner) => void;
+
+/** One declaration per verb. Each action loads only its own module, which keeps start-up fast. */
+const VERBS: Readonly<Record<string, Declare>> = {
+  add: (program, run) =>
+    program
+      .command('add')
+      .description('register a peer, or update it (upsert)')
+      .argument('<peer>', 'peer name, e.g. boris')
+      .requiredOption('--runtime <runtime...>', 'runtimes in order of preference (claude, codex, demo, or runtimes.json)')
+      .option('--cwd <dir>', 'working directory (default: the current directory)')
+      .option('--description <text>', 'what the peer is for (at most 450 characters)')
+      .option('--always-on', 'keep it up as an OS service instead of spawning on demand')
+      .option('--idle-timeout <seconds>', 'reap after this many idle seconds (0 never); overrides IAPEER_IDLE_TIMEOUT_S')
+      .option('--initial-prompt <text>', 'first message after a first start')
+      .action((peer: string, options: Omit<AddOptions, 'peer'>) =>
+        run('add', invoke(import('./commands/add.js'), (m, ctx) => m.add({ ...options, peer }, ctx))),
+      ),
+
+  list: (program, run) =>
+    program
+      .command('list')
+      .description('one row per peer and runtime: state, idle time, description')
+      .option('--json', 'print a JSON array')
+      .action((options: { json?: boolean }) =>
+        run('list', invoke(import('./commands/list.js'), (m, ctx) => m.list({ json: options.json === true }, ctx))),
+      ),
+
+  start: (program, run) =>
+    program
+      .command('start')
+      .description('clear stop/block marks and make the session live (resume after an idle reap, else fresh)')
+      .argument('<peer>')
+      .argument('[runtime]', 'default: the peer’s first runtime')
+      .action((peer: string, runtime: string | undefined) =>
+        run('start', invoke(import('./commands/start.js'), (m, ctx) => m.start({ peer, runtime }, ctx))),
+      ),
+
+  stop: (program, run) =>
+    program
+      .command('stop')
+      .description('durable stop: nothing wakes the peer until start; ends its session')
+      .argument('[peer]')
+      .argument('[runtime]', 'default: all the peer’s runtimes')
+      .option('--all', 'stop every peer')
+      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
+        run('stop', invoke(import('./commands/stop.js'), (m, ctx) => m.stop({ peer, runtime, all: options.all === true }, ctx))),
+      ),
+
+  remove: (program, run) =>
+    program
+      .command('remove')
+      .description('delete a peer’s record (refused while it is live unless --force)')
+      .argument('<peer>')
+      .option('--force', 'end its live sessions first')
+      .action((peer: string, options: { force?: boolean }) =>
+        run('remove', invoke(import('./commands/remove.js'), (m, ctx) => m.remove({ peer, force: options.force === true }, ctx))),
+      ),
+
+  attach: (program, run) =>
+    program
+      .command('attach')
+      .description('make the session live, then attach this terminal to it')
+      .argument('<peer>')
+      .argument('[runtime]')
+      .action((peer: string, runtime: string | undefined) =>
+        run('attach', invoke(import('./commands/attach.js'), (m, ctx) => m.attach({ peer, runtime }, ctx))),
+      ),
+
+  interrupt: (program, run) =>
+    program
+      .command('interrupt')
+      .description('send the runtime’s interrupt key (Escape for claude, codex, demo); context is kept')
+      .argument('<peer>')
+      .argument('[runtime]')
+      .action((peer: string, runtime: string | undefined) =>
+        run('interrupt', invoke(import('./commands/interrupt.js'), (m, ctx) => m.interrupt({ peer, runtime }, ctx))),
+      ),
+
+  compact: (program, run) =>
+    program
+      .command('compact')
+      .description('submit the runtime’s compact command (/compact)')
+      .argument('<peer>')
+      .argument('[runtime]')
+      .action((peer: string, runtime: string | undefined) =>
+        run('compact', invoke(import('./commands/compact.js'), (m, ctx) => m.compact({ peer, runtime }, ctx))),
+      ),
+
+  'self-fresh': (program, run) =>
+    program
+      .command('self-fresh')
+      .description('for an agent inside its session: relaunch me fresh, handing this text to my next self')
+      .option('--handoff <text>', 'first message after the relaunch')
+      .action((options: { handoff?: string }) =>
+        run('self-fresh', invoke(import('./commands/self-fresh.js'), (m, ctx) => m.selfFresh({ handoff: options.handoff }, ctx))),
+      ),
+};
+
+/**
+ * The commander program. With `verb` naming a known verb, only that verb is declared:
+ * declaring all of them is a measurable part of a short command's start-up, and the
+ * parse of a known verb does not depend on the others.
+ */
+export function buildProgram(run: VerbRunner, version: string, verb?: string): Command {
   const program = new Command('iapeer')
     .description('Supervise a fleet of AI coding agents, each in its own tmux server.')
     .version(version, '-V, --version')
@@ -15,90 +135,9 @@ export function buildProgram(run: VerbRunner, version: string): Command {
     .showSuggestionAfterError(true)
     .helpCommand(false);
 
-  program
-    .command('add')
-    .description('register a peer, or update it (upsert)')
-    .argument('<peer>', 'peer name, e.g. boris')
-    .requiredOption('--runtime <runtime...>', 'runtimes in order of preference (claude, codex, demo, or runtimes.json)')
-    .option('--cwd <dir>', 'working directory (default: the current directory)')
-    .option('--description <text>', 'what the peer is for (at most 450 characters)')
-    .option('--always-on', 'keep it up as an OS service instead of spawning on demand')
-    .option('--idle-timeout <seconds>', 'reap after this many idle seconds (0 never); overrides IAPEER_IDLE_TIMEOUT_S')
-    .option('--initial-prompt <text>', 'first message after a first start')
-    .action((peer: string, options: Omit<AddOptions, 'peer'>) =>
-      run('add', async (ctx) => (await import('./commands/add.js')).add({ ...options, peer }, ctx)),
-    );
-
-  program
-    .command('list')
-    .description('one row per peer and runtime: state, idle time, description')
-    .option('--json', 'print a JSON array')
-    .action((options: { json?: boolean }) =>
-      run('list', async (ctx) => (await import('./commands/list.js')).list({ json: options.json === true }, ctx)),
-    );
-
-  program
-    .command('start')
-    .description('clear stop/block marks and make the session live (resume after an idle reap, else fresh)')
-    .argument('<peer>')
-    .argument('[runtime]', 'default: the peer’s first runtime')
-    .action((peer: string, runtime: string | undefined) =>
-      run('start', async (ctx) => (await import('./commands/start.js')).start({ peer, runtime }, ctx)),
-    );
-
-  program
-    .command('stop')
-    .description('durable stop: nothing wakes the peer until start; ends its session')
-    .argument('[peer]')
-    .argument('[runtime]', 'default: all the peer’s runtimes')
-    .option('--all', 'stop every peer')
-    .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
-      run('stop', async (ctx) => (await import('./commands/stop.js')).stop({ peer, runtime, all: options.all === true }, ctx)),
-    );
-
-  program
-    .command('remove')
-    .description('delete a peer’s record (refused while it is live unless --force)')
-    .argument('<peer>')
-    .option('--force', 'end its live sessions first')
-    .action((peer: string, options: { force?: boolean }) =>
-      run('remove', async (ctx) => (await import('./commands/remove.js')).remove({ peer, force: options.force === true }, ctx)),
-    );
-
-  program
-    .command('attach')
-    .description('make the session live, then attach this terminal to it')
-    .argument('<peer>')
-    .argument('[runtime]')
-    .action((peer: string, runtime: string | undefined) =>
-      run('attach', async (ctx) => (await import('./commands/attach.js')).attach({ peer, runtime }, ctx)),
-    );
-
-  program
-    .command('interrupt')
-    .description('send the runtime’s interrupt key (Escape for claude, codex, demo); context is kept')
-    .argument('<peer>')
-    .argument('[runtime]')
-    .action((peer: string, runtime: string | undefined) =>
-      run('interrupt', async (ctx) => (await import('./commands/interrupt.js')).interrupt({ peer, runtime }, ctx)),
-    );
-
-  program
-    .command('compact')
-    .description('submit the runtime’s compact command (/compact)')
-    .argument('<peer>')
-    .argument('[runtime]')
-    .action((peer: string, runtime: string | undefined) =>
-      run('compact', async (ctx) => (await import('./commands/compact.js')).compact({ peer, runtime }, ctx)),
-    );
-
-  program
-    .command('self-fresh')
-    .description('for an agent inside its session: relaunch me fresh, handing this text to my next self')
-    .option('--handoff <text>', 'first message after the relaunch')
-    .action((options: { handoff?: string }) =>
-      run('self-fresh', async (ctx) => (await import('./commands/self-fresh.js')).selfFresh({ handoff: options.handoff }, ctx)),
-    );
+  const only = verb === undefined ? undefined : VERBS[verb];
+  if (only) only(program, run);
+  else Object.values(VERBS).forEach((declare) => declare(program, run));
 
   program
     .argument('[runtime]', 'launch the current directory’s peer on this runtime, always fresh (e.g. iapeer claude)')
@@ -109,8 +148,9 @@ export function buildProgram(run: VerbRunner, version: string): Command {
         program.outputHelp({ error: true });
         return run('iapeer', () => Promise.resolve(2));
       }
-      return run(runtime, async (ctx) =>
-        (await import('./commands/launch.js')).launch({ runtime, name: options.name, detach: options.detach === true }, ctx),
+      return run(
+        runtime,
+        invoke(import('./commands/launch.js'), (m, ctx) => m.launch({ runtime, name: options.name, detach: options.detach === true }, ctx)),
       );
     });
 

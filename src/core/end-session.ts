@@ -22,7 +22,7 @@ export async function endSession(ctx: SessionContext, identity: string, liveness
 /** Records the end of a session iapeer started, for the crash-loop guard and post-mortems. */
 export async function recordDeath(ctx: SessionContext, identity: string, exit: number | undefined): Promise<void> {
   const dir = stateDirOf(ctx.paths, identity);
-  const markers = await readMarkers(dir);
+  const markers = readMarkers(dir);
   const now = ctx.now();
   const spawnedAt = markers.spawned ? Date.parse(markers.spawned.at) : Number.NaN;
   const fast = Number.isFinite(spawnedAt) && now.getTime() - spawnedAt < FAST_DEATH_MS;

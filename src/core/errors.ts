@@ -1,3 +1,6 @@
+/** Marks iapeer's errors across bundles: each verb is bundled apart, with its own copy of this class. */
+const BRAND = Symbol.for('iapeer.error');
+
 /**
  * Every failure iapeer reports carries a stable `code` and the exit code the CLI
  * returns for it: 2 for usage or invalid input, 1 for a refusal or a run-time failure.
@@ -5,6 +8,7 @@
 export abstract class IapeerError extends Error {
   abstract readonly code: string;
   abstract readonly exitCode: 1 | 2;
+  readonly [BRAND] = true;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -71,7 +75,7 @@ export class SessionError extends RefusedError {
 }
 
 export function isIapeerError(error: unknown): error is IapeerError {
-  return error instanceof IapeerError;
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }
 
 /** The `code` of a Node system error (`ENOENT`, `EEXIST`, …), if it has one. */

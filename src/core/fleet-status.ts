@@ -1,9 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
 import { type Markers, readMarkers } from '../lifecycle/markers.js';
 import { type PeerState, idleSeconds, peerState } from '../lifecycle/peer-state.js';
 import type { Registry } from '../registry/schema.js';
-import { probeSocket } from '../transport/socket-probe.js';
 import { formatIdentity } from './names.js';
 import { type Paths, stateDirOf } from './paths.js';
 import { isProcessAlive } from './process.js';
@@ -26,30 +24,39 @@ interface Probe {
 }
 
 const DOWN: Probe = { live: false, pid: null, lastActivityMs: undefined };
+const LIST_MARKERS = ['spawned', 'stopped', 'blocked'] as const;
 
 /**
- * Liveness without a tmux process per peer: the server answers on its socket, the
- * pane's process (recorded at spawn) is alive, and its pty still exists (tmux closes
- * a dead pane's pty). The pty's access and change times are the last input and output,
- * which is the idle clock. One connect() and two stats per live peer, all in parallel.
+ * Liveness without a tmux process per peer, from what was recorded at spawn: the
+ * socket is there and its server process is alive, the pane's process is alive, and
+ * its pty still exists (tmux closes a dead pane's pty). Three system calls and no
+ * socket connection: a connect() per peer cost more than all the rest of `list`.
+ * The pty's access and change times are the last input and output: the idle clock.
  */
-async function probeIdentity(socket: string, markers: Markers): Promise<Probe> {
+function probeIdentity(hasSocket: boolean, markers: Markers): Probe {
   const spawned = markers.spawned;
-  if (!spawned || !isProcessAlive(spawned.pid)) return DOWN;
-  const [answers, tty] = await Promise.all([probeSocket(socket), stat(spawned.tty).catch(() => undefined)]);
-  if (!answers || !tty) return DOWN;
+  if (!hasSocket || !spawned || !isProcessAlive(spawned.serverPid) || !isProcessAlive(spawned.pid)) return DOWN;
+  const tty = statSync(spawned.tty, { throwIfNoEntry: false });
+  if (!tty) return DOWN;
   return { live: true, pid: spawned.pid, lastActivityMs: Math.max(tty.atimeMs, tty.mtimeMs, Date.parse(spawned.at)) };
 }
 
-export async function fleetStatus(paths: Paths, registry: Registry, now: Date): Promise<PeerStatus[]> {
-  const sockets = new Set(await readdir(paths.sockDir).catch(() => [] as string[]));
-  const rows = registry.peers.flatMap((peer) =>
-    peer.runtimes.map((runtime) => ({ peer, runtime, identity: formatIdentity({ runtime, personality: peer.personality }) })),
-  );
-  return Promise.all(
-    rows.map(async ({ peer, runtime, identity }) => {
-      const markers = await readMarkers(stateDirOf(paths, identity));
-      const probe = sockets.has(identity) ? await probeIdentity(join(paths.sockDir, identity), markers) : DOWN;
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** One row per (peer, runtime), in registry order. */
+export function fleetStatus(paths: Paths, registry: Registry, now: Date): PeerStatus[] {
+  const sockets = new Set(readdirOrEmpty(paths.sockDir));
+  return registry.peers.flatMap((peer) =>
+    peer.runtimes.map((runtime) => {
+      const identity = formatIdentity({ runtime, personality: peer.personality });
+      const markers = readMarkers(stateDirOf(paths, identity), LIST_MARKERS);
+      const probe = probeIdentity(sockets.has(identity), markers);
       return {
         personality: peer.personality,
         runtime,

@@ -21,7 +21,7 @@ export interface LivePeer {
  * (interrupt, compact). A peer that is not live is refused, not woken.
  */
 export async function requireLivePeer(ctx: AppContext, peerName: string, runtimeName: string | undefined): Promise<LivePeer> {
-  const peer = requirePeer(await readRegistry(ctx.paths.registry), peerName);
+  const peer = requirePeer(readRegistry(ctx.paths.registry), peerName);
   const name = pickRuntime(peer, runtimeName);
   const sctx = await withSessions(ctx);
   const runtime = requireRuntime(sctx.runtimes, name);

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 // The English messages only: `z.locales` would bundle every language.
 import en from 'zod/v4/locales/en.js';
 
-z.config(en());
+z.config({ ...en(), jitless: true });
 
 interface Issue {
   readonly path: readonly PropertyKey[];

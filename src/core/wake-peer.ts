@@ -53,7 +53,7 @@ export async function wakePeer(
 ): Promise<WakeOutcome> {
   const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
   const dir = stateDirOf(ctx.paths, identity);
-  const markers = await readMarkers(dir);
+  const markers = readMarkers(dir);
   let liveness = await ctx.sessions.inspect(identity);
 
   if (liveness.state === 'dead-pane' || liveness.state === 'no-session') {
@@ -130,7 +130,7 @@ export async function wakePeer(
  */
 export async function ensureReady(ctx: SessionContext, identity: string, runtime: Runtime): Promise<void> {
   const dir = stateDirOf(ctx.paths, identity);
-  const markers = await readMarkers(dir);
+  const markers = readMarkers(dir);
   if (markers.spawned && markers.ready?.spawnedAt === markers.spawned.at) return;
   await waitUntilReady(ctx.sessions, identity, runtime, 'strict');
   if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });

@@ -1,4 +1,5 @@
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../core/atomic-write.js';
@@ -42,34 +43,46 @@ function isMarkerName(name: string): name is MarkerName {
   return (MARKER_NAMES as string[]).includes(name);
 }
 
+function parseMarker<N extends MarkerName>(name: N, text: string | undefined): MarkerValue<N> | undefined {
+  let json: unknown;
+  try {
+    json = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = MarkerSchemas[name].safeParse(json);
+  return parsed.success ? (parsed.data as MarkerValue<N>) : undefined;
+}
+
 /**
- * Reads every marker of one identity. A marker that does not parse is ignored, except
- * `stopped` and `blocked`, whose mere presence is honoured: failing safe means not waking.
+ * Reads the markers of one identity (all, or only those named). A marker that does not
+ * parse is ignored, except `stopped` and `blocked`, whose mere presence is honoured:
+ * failing safe means not waking. Marker files are tiny and local, so they are read
+ * synchronously: for `list` over a large fleet that is several times faster than
+ * hundreds of thread-pool round trips.
  */
-export async function readMarkers(dir: string): Promise<Markers> {
+export function readMarkers(dir: string, only?: readonly MarkerName[]): Markers {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return {};
     throw error;
   }
   const markers: Markers = {};
-  await Promise.all(
-    names.filter(isMarkerName).map(async (name) => {
-      const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-      let json: unknown;
-      try {
-        json = text === undefined ? undefined : JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      const parsed = MarkerSchemas[name].safeParse(json);
-      if (parsed.success) Object.assign(markers, { [name]: parsed.data });
-      else if (name === 'stopped') markers.stopped = { at: new Date(0).toISOString() };
-      else if (name === 'blocked') markers.blocked = { at: new Date(0).toISOString(), deaths: 0, windowSec: 0 };
-    }),
-  );
+  for (const name of names) {
+    if (!isMarkerName(name) || (only && !only.includes(name))) continue;
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(dir, name), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const value = parseMarker(name, text);
+    if (value !== undefined) Object.assign(markers, { [name]: value });
+    else if (name === 'stopped') markers.stopped = { at: new Date(0).toISOString() };
+    else if (name === 'blocked') markers.blocked = { at: new Date(0).toISOString(), deaths: 0, windowSec: 0 };
+  }
   return markers;
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { CorruptFileError, errnoCode } from '../core/errors.js';
 import { describeIssues } from '../core/validation.js';
 import { type Registry, RegistrySchema, emptyRegistry } from './schema.js';
@@ -17,11 +17,15 @@ export function parseRegistry(file: string, text: string): Registry {
   return parsed.data;
 }
 
-/** Reads the registry without taking the lock: writers replace it atomically. A missing file is empty. */
-export async function readRegistry(file: string): Promise<Registry> {
+/**
+ * Reads the registry without taking the lock: writers replace it atomically. A missing
+ * file is empty. Synchronous on purpose: one small local file, and a thread-pool round
+ * trip is a measurable share of a short command's run time.
+ */
+export function readRegistry(file: string): Registry {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return emptyRegistry();
     throw error;

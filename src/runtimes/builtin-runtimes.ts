@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { Runtime } from './runtime.js';
 
-/** The demo agent is built beside the CLI bundle as `demo-agent.js`. */
+declare const IAPEER_DEMO_AGENT: string | undefined;
+
+/** The build says where the bundled demo agent is; from source (tests) it is the one in dist/. */
 export function demoAgentPath(): string {
-  return fileURLToPath(new URL('./demo-agent.js', import.meta.url));
+  if (typeof IAPEER_DEMO_AGENT === 'string') return IAPEER_DEMO_AGENT;
+  return fileURLToPath(new URL('../../dist/demo-agent.cjs', import.meta.url));
 }
 
 export const DEMO_PROMPT = 'demo> ';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
-export const CLI = join(REPO, 'dist', 'cli.js');
+export const CLI = join(REPO, 'dist', 'cli.cjs');
 
 export interface CliResult {
   readonly code: number;

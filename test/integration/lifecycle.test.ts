@@ -157,7 +157,7 @@ describe('peer lifecycle on real tmux with the demo agent', () => {
     expectOk(await home.run(['start', 'sasha']));
     const socket = join(home.sockDir, 'demo-sasha');
     // The agent calls iapeer from inside its session, as a real agent's shell tool would.
-    const call = `!${process.execPath} ${join(process.cwd(), 'dist', 'cli.js')} self-fresh --handoff "carry on with step 2"`;
+    const call = `!${process.execPath} ${join(process.cwd(), 'dist', 'cli.cjs')} self-fresh --handoff "carry on with step 2"`;
     tmux(socket, ['send-keys', '-t', '=demo-sasha:', '-l', call]);
     tmux(socket, ['send-keys', '-t', '=demo-sasha:', 'Enter']);
 

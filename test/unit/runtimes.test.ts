@@ -46,7 +46,7 @@ describe('loadRuntimes', () => {
     }
     const demo = requireRuntime(table, 'demo');
     expect(demo.fresh[0]).toBe(NODE);
-    expect(demo.fresh[1]).toMatch(/demo-agent\.js$/);
+    expect(demo.fresh[1]).toMatch(/demo-agent\.cjs$/);
     expect(demo.ready?.test('starting\ndemo> ')).toBe(true);
   });
 

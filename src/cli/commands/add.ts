@@ -7,6 +7,7 @@ import { updateRegistry } from '../../registry/update-registry.js';
 import { MAX_DESCRIPTION, type PeerRecord, findPeer } from '../../registry/schema.js';
 import { loadRuntimes, requireRuntime } from '../../runtimes/load-runtimes.js';
 import { printLine } from '../output.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 export interface AddOptions {
   readonly peer: string;

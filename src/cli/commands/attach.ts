@@ -4,6 +4,7 @@ import { pickRuntime, requirePeer } from '../../core/peers.js';
 import { withSessions } from '../../core/session-context.js';
 import { wakePeer } from '../../core/wake-peer.js';
 import { readRegistry } from '../../registry/read-registry.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 export function requireTerminal(ctx: AppContext, what: string): void {
   if (!ctx.io.stdinIsTTY || !ctx.io.stdoutIsTTY) {
@@ -13,7 +14,7 @@ export function requireTerminal(ctx: AppContext, what: string): void {
 
 export async function attach(options: { peer: string; runtime: string | undefined }, ctx: AppContext): Promise<number> {
   requireTerminal(ctx, 'attach');
-  const peer = requirePeer(await readRegistry(ctx.paths.registry), options.peer);
+  const peer = requirePeer(readRegistry(ctx.paths.registry), options.peer);
   const runtime = pickRuntime(peer, options.runtime);
   const sctx = await withSessions(ctx);
   const result = await wakePeer(sctx, peer, runtime, 'start');

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../core/context.js';
 import { requireLivePeer } from '../../core/live-peer.js';
 import { printLine } from '../output.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 export async function interrupt(options: { peer: string; runtime: string | undefined }, ctx: AppContext): Promise<void> {
   const { ctx: sctx, identity, runtime, pane } = await requireLivePeer(ctx, options.peer, options.runtime);

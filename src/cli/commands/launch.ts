@@ -8,6 +8,7 @@ import { type PeerRecord, findPeer } from '../../registry/schema.js';
 import { updateRegistry } from '../../registry/update-registry.js';
 import { printLine } from '../output.js';
 import { requireTerminal } from './attach.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 /**
  * `iapeer <runtime>`: launch the current directory's peer fresh, registering it (or

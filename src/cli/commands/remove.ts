@@ -11,10 +11,11 @@ import { readRegistry } from '../../registry/read-registry.js';
 import { findPeer } from '../../registry/schema.js';
 import { updateRegistry } from '../../registry/update-registry.js';
 import { printLine } from '../output.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 export async function remove(options: { peer: string; force: boolean }, ctx: AppContext): Promise<void> {
   const personality = parsePersonality(options.peer);
-  const peer = findPeer(await readRegistry(ctx.paths.registry), personality);
+  const peer = findPeer(readRegistry(ctx.paths.registry), personality);
   if (!peer) {
     await ctx.log.write({ ev: 'remove', personality, outcome: 'absent' });
     return printLine(ctx.io, `no peer named ${personality}; nothing to remove`);

@@ -8,6 +8,7 @@ import { writeMarker } from '../../lifecycle/markers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { findPeer } from '../../registry/schema.js';
 import { printLine } from '../output.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 /** Agent self-call: mark the identity for an eager fresh relaunch, then end its own session. */
 export async function selfFresh(options: { handoff: string | undefined }, ctx: AppContext): Promise<void> {
@@ -17,7 +18,7 @@ export async function selfFresh(options: { handoff: string | undefined }, ctx: A
   }
   const identity = tryParseIdentity(raw);
   if (!identity) throw new RefusedError(`PEER_IDENTITY ${JSON.stringify(raw.slice(0, 80))} is not an identity like claude-boris`, 'ENOIDENTITY');
-  const peer = findPeer(await readRegistry(ctx.paths.registry), identity.personality);
+  const peer = findPeer(readRegistry(ctx.paths.registry), identity.personality);
   if (!peer?.runtimes.includes(identity.runtime)) {
     throw new RefusedError(`PEER_IDENTITY ${raw} is not a registered peer and runtime`, 'ENOIDENTITY');
   }

@@ -6,9 +6,10 @@ import { wakePeer } from '../../core/wake-peer.js';
 import { clearMarkers } from '../../lifecycle/markers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { printLine } from '../output.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 export async function start(options: { peer: string; runtime: string | undefined }, ctx: AppContext): Promise<void> {
-  const peer = requirePeer(await readRegistry(ctx.paths.registry), options.peer);
+  const peer = requirePeer(readRegistry(ctx.paths.registry), options.peer);
   const runtime = pickRuntime(peer, options.runtime);
   const sctx = await withSessions(ctx);
   const result = await wakePeer(sctx, peer, runtime, 'start');

@@ -6,11 +6,12 @@ import { identitiesOf, pickRuntime, requirePeer } from '../../core/peers.js';
 import { withSessions } from '../../core/session-context.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { printLine } from '../output.js';
+export { contextFromEnv } from '../context-from-env.js';
 
 export async function stop(options: { peer: string | undefined; runtime: string | undefined; all: boolean }, ctx: AppContext): Promise<void> {
   if (options.all && options.peer !== undefined) throw new UsageError('give a peer or --all, not both');
   if (!options.all && options.peer === undefined) throw new UsageError('name the peer to stop, or use --all');
-  const registry = await readRegistry(ctx.paths.registry);
+  const registry = readRegistry(ctx.paths.registry);
   let identities: string[];
   if (options.all) {
     identities = registry.peers.flatMap(identitiesOf);
