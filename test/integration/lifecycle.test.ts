@@ -213,3 +213,37 @@ describe('the socket directory', () => {
     expectError(result, 2, 'start', /IAPEER_SOCK_DIR: socket path .* bytes, over the 100-byte limit/);
   });
 });
+
+describe('ending sessions leaves nothing behind', () => {
+  it('escalates to TERM for a runtime that ignores the hang-up, so no process outlives stop', async () => {
+    const cwd = await workDir(home, 'stubborn');
+    const { writeFile: write } = await import('node:fs/promises');
+    // A runtime that ignores SIGHUP, and a child of it that does too.
+    await write(
+      join(home.home, 'runtimes.json'),
+      JSON.stringify({
+        runtimes: { stubborn: { fresh: ['sh', '-c', "trap '' HUP; sleep 300 & echo $! > child.pid; echo 'ready>'; wait"], ready: '^ready>' } },
+      }),
+    );
+    expectOk(await home.run(['add', 'stubborn', '--runtime', 'stubborn', '--cwd', cwd]));
+    expectOk(await home.run(['start', 'stubborn']));
+    const pid = (await rowOf(home, 'stubborn-stubborn'))?.pid ?? -1;
+    const child = Number(await readFile(join(cwd, 'child.pid'), 'utf8'));
+    expect(isProcessAlive(pid) && isProcessAlive(child)).toBe(true);
+
+    expectOk(await home.run(['stop', 'stubborn']));
+    await waitFor(() => !isProcessAlive(pid) && !isProcessAlive(child), 'the runtime and its child to be gone');
+    expect(serverUp(home, 'stubborn-stubborn')).toBe(false);
+    expect(socketExists(home, 'stubborn-stubborn')).toBe(false);
+  });
+});
+
+describe('a socket directory owned by someone else', () => {
+  it.runIf(process.getuid?.() === 0)('is refused (tested as root, by giving it to nobody)', async () => {
+    await addDemo('owner');
+    const { chown, mkdir: makeDir } = await import('node:fs/promises');
+    await makeDir(home.sockDir, { mode: 0o700 });
+    await chown(home.sockDir, 65534, 65534);
+    expectError(await home.run(['start', 'owner']), 1, 'start', /owned by uid 65534, not you/);
+  });
+});
