@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathsFor } from '../src/core/paths.js';
-import { type PeerRecord, emptyRegistry } from '../src/registry/schema.js';
+import { emptyRegistry, newPeerRecord } from '../src/registry/schema.js';
 import { updateRegistry } from '../src/registry/update-registry.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -62,26 +62,15 @@ function percentile(values: number[], p: number): number {
 const median = (values: number[]) => percentile(values, 50);
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-function demoPeer(name: string, cwd: string, now: string): PeerRecord {
-  return {
-    personality: name,
-    runtimes: ['demo'],
-    cwd,
-    description: `bench peer ${name}`,
-    alwaysOn: false,
-    idleTimeoutSec: null,
-    initialPrompt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
 async function registerDemoPeers(home: Home, names: string[]): Promise<void> {
   const cwd = join(home.dir, 'work');
   mkdirSync(cwd, { recursive: true });
   const now = new Date().toISOString();
   await updateRegistry(pathsFor({ home: home.dir, sockDir: join(home.dir, 'sock') }), () => ({
-    next: { ...emptyRegistry(), peers: names.map((name) => demoPeer(name, cwd, now)) },
+    next: {
+      ...emptyRegistry(),
+      peers: names.map((name) => ({ ...newPeerRecord({ personality: name, runtimes: ['demo'], cwd }, now), description: `bench peer ${name}` })),
+    },
     value: undefined,
   }));
 }

@@ -45,3 +45,25 @@ export function emptyRegistry(): Registry {
 export function findPeer(registry: Registry, personality: string): PeerRecord | undefined {
   return registry.peers.find((peer) => peer.personality === personality);
 }
+
+/** A new record with the defaults of `add`: no description, warm, default idle timeout. */
+export function newPeerRecord(fields: Pick<PeerRecord, 'personality' | 'runtimes' | 'cwd'>, now: string): PeerRecord {
+  return {
+    ...fields,
+    description: '',
+    alwaysOn: false,
+    idleTimeoutSec: null,
+    initialPrompt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The registry with `record` in place of the peer of that name, or appended if there is none. */
+export function withPeer(registry: Registry, record: PeerRecord): Registry {
+  const exists = registry.peers.some((peer) => peer.personality === record.personality);
+  const peers = exists
+    ? registry.peers.map((peer) => (peer.personality === record.personality ? record : peer))
+    : [...registry.peers, record];
+  return { ...registry, peers };
+}

@@ -1,7 +1,5 @@
 // The lifecycle log under several appending processes with size rotation (section 8):
 // no torn or interleaved line, no line lost or duplicated, never more files than kept.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,53 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventFields } from '../../src/lifecycle/events.js';
 import { formatLine, parseLine } from '../../src/lifecycle/logfmt.js';
-import { REPO, waitFor } from '../helpers/cli.js';
+import { allExited, exited, killFixtures, releaseTogether, spawnFixture } from '../helpers/fixtures.js';
 
 const WRITERS = 8;
 const LINES_EACH = 2_000;
 const MAX_BYTES = 64 * 1024;
 
-interface Fixture {
-  readonly child: ChildProcess;
-  stdout: string;
-  stderr: string;
-}
-
-const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 
-function exited(fixture: Fixture): boolean {
-  return fixture.child.exitCode !== null || fixture.child.signalCode !== null;
-}
-
-function describeFixture(fixture: Fixture): string {
-  return `log-writer pid ${fixture.child.pid} (exit ${fixture.child.exitCode ?? fixture.child.signalCode}): ${fixture.stderr.trim() || '(no stderr)'}`;
-}
-
-function spawnWriter(args: readonly string[]): Fixture {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'fixtures', 'log-writer.ts'), ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  child.on('close', () => running.delete(child));
-  const fixture: Fixture = { child, stdout: '', stderr: '' };
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (fixture.stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (fixture.stderr += chunk));
-  return fixture;
-}
-
-/** Resolves once the child has exited (at once if it already has). */
-function closed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('close', () => resolve()));
-}
-
 afterEach(async () => {
-  const children = [...running];
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map(closed));
-  running.clear();
+  await killFixtures();
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -91,20 +52,9 @@ async function runLoad(keep: number): Promise<LoadResult> {
   const file = join(logsDir, 'lifecycle.log');
   const goFile = join(root, 'go');
   const writers = Array.from({ length: WRITERS }, (_, index) =>
-    spawnWriter([file, String(index), String(LINES_EACH), String(MAX_BYTES), String(keep), goFile]),
+    spawnFixture('log-writer', [file, String(index), String(LINES_EACH), String(MAX_BYTES), String(keep), goFile]),
   );
-  await waitFor(
-    () => {
-      const dead = writers.find(exited);
-      if (dead) throw new Error(`log writer exited before the start: ${describeFixture(dead)}`);
-      return writers.every((writer) => writer.stdout.startsWith('ready\n'));
-    },
-    'all log writers to be ready',
-    30_000,
-    20,
-  );
-  writeFileSync(`${goFile}.tmp`, String(Date.now() + 300));
-  renameSync(`${goFile}.tmp`, goFile);
+  await releaseTogether(writers, goFile, 30_000);
   const started = Date.now();
 
   let maxFilesSeen = 0;
@@ -121,8 +71,7 @@ async function runLoad(keep: number): Promise<LoadResult> {
     await sleep(5);
   }
   const elapsedMs = Date.now() - started;
-  await Promise.all(writers.map((writer) => closed(writer.child)));
-  for (const writer of writers) expect(writer.child.exitCode, describeFixture(writer)).toBe(0);
+  await allExited(writers, 'all log writers to finish', 10_000);
   return { logsDir, maxFilesSeen, polls, elapsedMs, unexpected };
 }
 

@@ -1,95 +1,18 @@
 // The registry under real multi-process load: many writers at once, a writer killed while
 // holding the lock mid-write, a stale-lock takeover race, and corrupt registries (section 3).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTempFileOf } from '../../src/core/atomic-write.js';
 import { parseRegistry } from '../../src/registry/read-registry.js';
-import { REPO, type TestHome, makeHome, waitFor } from '../helpers/cli.js';
+import { type TestHome, makeHome, waitFor } from '../helpers/cli.js';
+import { allExited, describeFixture, exited, killFixtures, releaseTogether, spawnFixture } from '../helpers/fixtures.js';
 
-// ---------------------------------------------------------------- child-process plumbing
-
-interface Fixture {
-  readonly child: ChildProcess;
-  readonly name: string;
-  stdout: string;
-  stderr: string;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running = new Set<ChildProcess>();
 const homes: TestHome[] = [];
 
-function exited(fixture: Fixture): boolean {
-  return fixture.child.exitCode !== null || fixture.child.signalCode !== null;
-}
-
-/** Runs test/fixtures/<name>.ts under tsx; it is SIGKILLed after the test if still running. */
-function spawnFixture(name: string, args: readonly string[]): Fixture {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'fixtures', `${name}.ts`), ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  const fixture: Fixture = {
-    child,
-    name,
-    stdout: '',
-    stderr: '',
-    exit: new Promise((resolve) => {
-      child.on('close', (code, signal) => {
-        running.delete(child);
-        resolve({ code, signal });
-      });
-    }),
-  };
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (fixture.stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (fixture.stderr += chunk));
-  return fixture;
-}
-
-function describeFixture(fixture: Fixture): string {
-  return `${fixture.name} pid ${fixture.child.pid} (exit ${fixture.child.exitCode ?? fixture.child.signalCode}): ${fixture.stderr.trim() || '(no stderr)'}`;
-}
-
-/**
- * Waits until every fixture has printed `ready`, then writes the go-file with a start time
- * a little ahead, so that they all begin at the same moment whatever their start-up took.
- */
-async function releaseTogether(fixtures: readonly Fixture[], goFile: string, timeoutMs: number, leadMs = 300): Promise<void> {
-  await waitFor(
-    () => {
-      const dead = fixtures.find(exited);
-      if (dead) throw new Error(`fixture exited before the start: ${describeFixture(dead)}`);
-      return fixtures.every((fixture) => fixture.stdout.startsWith('ready\n'));
-    },
-    `${fixtures.length} fixtures to be ready`,
-    timeoutMs,
-    20,
-  );
-  writeFileSync(`${goFile}.tmp`, String(Date.now() + leadMs));
-  renameSync(`${goFile}.tmp`, goFile);
-}
-
-async function allExited(fixtures: readonly Fixture[], what: string, timeoutMs: number): Promise<void> {
-  await waitFor(() => fixtures.every(exited), what, timeoutMs, 50);
-  await Promise.all(fixtures.map((fixture) => fixture.exit));
-  for (const fixture of fixtures) expect(fixture.child.exitCode, describeFixture(fixture)).toBe(0);
-}
-
-/** Resolves once the child has exited (at once if it already has). */
-function closed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('close', () => resolve()));
-}
-
 afterEach(async () => {
-  const children = [...running];
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map(closed));
-  running.clear();
+  await killFixtures();
   await Promise.all(homes.splice(0).map((home) => home.cleanup()));
 });
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { parsePersonality, parseRuntimeName } from '../../core/names.js';
 import { updateRegistry } from '../../registry/update-registry.js';
-import { MAX_DESCRIPTION, type PeerRecord, findPeer } from '../../registry/schema.js';
+import { MAX_DESCRIPTION, type PeerRecord, findPeer, withPeer } from '../../registry/schema.js';
 import { loadRuntimes, requireRuntime } from '../../runtimes/load-runtimes.js';
 import { printLine } from '../output.js';
 export { contextFromEnv } from '../context-from-env.js';
@@ -70,10 +70,7 @@ export async function add(options: AddOptions, ctx: AppContext): Promise<void> {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    const peers = existing
-      ? current.peers.map((peer) => (peer.personality === personality ? record : peer))
-      : [...current.peers, record];
-    return { next: { ...current, peers }, value: existing ? ('updated' as const) : ('created' as const) };
+    return { next: withPeer(current, record), value: existing ? ('updated' as const) : ('created' as const) };
   });
   await ctx.log.write({ ev: 'add', personality, action, runtimes: runtimes.join(',') });
   printLine(ctx.io, `${action === 'created' ? 'added' : 'updated'} ${personality} (${runtimes.join(', ')})`);

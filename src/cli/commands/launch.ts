@@ -4,7 +4,7 @@ import { RefusedError, UsageError } from '../../core/errors.js';
 import { normalisePersonality, parsePersonality, parseRuntimeName } from '../../core/names.js';
 import { withSessions } from '../../core/session-context.js';
 import { wakePeer } from '../../core/wake-peer.js';
-import { type PeerRecord, findPeer } from '../../registry/schema.js';
+import { type PeerRecord, findPeer, newPeerRecord, withPeer } from '../../registry/schema.js';
 import { updateRegistry } from '../../registry/update-registry.js';
 import { printLine } from '../output.js';
 import { requireTerminal } from './attach.js';
@@ -40,21 +40,10 @@ export async function launch(options: { runtime: string; name: string | undefine
       );
     }
     if (existing?.runtimes.includes(runtime)) return { next: undefined, value: undefined };
-    const record: PeerRecord = existing
+    const record = existing
       ? { ...existing, runtimes: [...existing.runtimes, runtime], updatedAt: now }
-      : {
-          personality,
-          runtimes: [runtime],
-          cwd: ctx.cwd,
-          description: '',
-          alwaysOn: false,
-          idleTimeoutSec: null,
-          initialPrompt: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-    const peers = existing ? current.peers.map((peer) => (peer === existing ? record : peer)) : [...current.peers, record];
-    return { next: { ...current, peers }, value: existing ? ('updated' as const) : ('created' as const) };
+      : newPeerRecord({ personality, runtimes: [runtime], cwd: ctx.cwd }, now);
+    return { next: withPeer(current, record), value: existing ? ('updated' as const) : ('created' as const) };
   });
   if (action) await ctx.log.write({ ev: 'add', personality, action, runtimes: runtime });
 
