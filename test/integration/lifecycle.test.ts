@@ -247,3 +247,26 @@ describe('a socket directory owned by someone else', () => {
     expectError(await home.run(['start', 'owner']), 1, 'start', /owned by uid 65534, not you/);
   });
 });
+
+describe('attach on a real terminal', () => {
+  it('starts the peer, shows its screen, and returns 0 on detach', async () => {
+    const cwd = await workDir(home, 'viewer');
+    expectOk(await home.run(['add', 'viewer', '--runtime', 'demo', '--cwd', cwd]));
+    // An outer tmux server gives `iapeer attach` a real terminal to attach.
+    const outer = join(home.home, 'outer');
+    const env = Object.entries(home.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    const command = `${process.execPath} ${join(process.cwd(), 'dist', 'cli.cjs')} attach viewer; echo "attach exited $?"; sleep 30`;
+    expect(tmux(outer, ['-f', '/dev/null', 'new-session', '-d', '-s', 'outer', '-x', '120', '-y', '30', ...env, 'sh', '-c', command]).ok).toBe(true);
+    try {
+      const screen = () => tmux(outer, ['capture-pane', '-p', '-t', '=outer:']).stdout;
+      await waitFor(() => /^demo>/m.test(screen()) && screen().includes('[demo-viewer]'), 'the attached peer on the outer screen');
+      expect((await rowOf(home, 'demo-viewer'))?.state).toBe('live');
+      tmux(outer, ['send-keys', '-t', '=outer:', 'C-b', 'd']);
+      await waitFor(() => screen().includes('attach exited 0'), 'attach to return after the detach');
+      // Detaching leaves the peer running.
+      expect((await rowOf(home, 'demo-viewer'))?.state).toBe('live');
+    } finally {
+      tmux(outer, ['kill-server']);
+    }
+  });
+});
