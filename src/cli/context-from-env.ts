@@ -10,7 +10,6 @@ export interface VerbInput {
   readonly nodeBin: string;
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable;
-  readonly stdin: () => NodeJS.ReadStream;
   readonly stdinIsTTY: () => boolean;
 }
 
@@ -29,9 +28,6 @@ export function contextFromEnv(input: VerbInput): AppContext {
     io: {
       stdout: input.stdout,
       stderr: input.stderr,
-      get stdin() {
-        return input.stdin();
-      },
       stdoutIsTTY: input.stdout.isTTY === true,
       get stdinIsTTY() {
         return input.stdinIsTTY();

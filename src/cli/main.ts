@@ -6,6 +6,7 @@ import { buildProgram } from './program.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** `IAPEER_DEBUG=1` adds stacks to errors; read here, where errors are printed. */
 function isDebug(env: Env): boolean {
   return ['1', 'true', 'yes', 'on'].includes((env['IAPEER_DEBUG'] ?? '').toLowerCase());
 }
@@ -38,8 +39,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
           nodeBin: process.execPath,
           stdout: process.stdout,
           stderr: process.stderr,
-          // Created only when a verb reads it: setting up stdin costs start-up time.
-          stdin: () => process.stdin,
+          // Asked only when a verb needs it: setting up process.stdin costs start-up time.
           stdinIsTTY: () => process.stdin.isTTY === true,
         })) ?? 0;
     },
@@ -67,6 +67,12 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
     return 1;
   }
 }
+
+// A reader that goes away (`iapeer list | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 void main(process.argv, process.env).then((code) => {
   process.exitCode = code;

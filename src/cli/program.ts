@@ -35,6 +35,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--cwd <dir>', 'working directory (default: the current directory)')
       .option('--description <text>', 'what the peer is for (at most 450 characters)')
       .option('--always-on', 'keep it up as an OS service instead of spawning on demand')
+      .option('--no-always-on', 'make it a warm peer again (spawned on demand, reaped when idle)')
       .option('--idle-timeout <seconds>', 'reap after this many idle seconds (0 never); overrides IAPEER_IDLE_TIMEOUT_S')
       .option('--initial-prompt <text>', 'first message after a first start')
       .action((peer: string, options: Omit<AddOptions, 'peer'>) =>

@@ -1,6 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from './errors.js';
+import { uniqueSuffix } from './unique-name.js';
 
 export interface AtomicWriteOptions {
   readonly mode?: number;
@@ -8,17 +9,9 @@ export interface AtomicWriteOptions {
   readonly beforeCommit?: () => Promise<void>;
 }
 
-let written = 0;
-
-/**
- * Temp files are `<name>.<pid>.<hex>.tmp` beside their target. The hex part is a
- * per-process counter and a random number: unique enough, and the exclusive open
- * refuses a collision anyway. (node:crypto would cost every command 4 ms to load.)
- */
+/** Temp files are `<name>.<pid>.<hex>.tmp` beside their target. */
 function tempNameFor(path: string): string {
-  written += 1;
-  const unique = `${written.toString(16)}${Math.floor(Math.random() * 2 ** 40).toString(16).padStart(10, '0')}`;
-  return join(dirname(path), `${basename(path)}.${process.pid}.${unique}.tmp`);
+  return join(dirname(path), `${basename(path)}.${uniqueSuffix()}.tmp`);
 }
 
 export function isTempFileOf(target: string, candidate: string): boolean {

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { ConfigError } from './errors.js';
+import { MAX_IDLE_TIMEOUT_SEC } from './limits.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -22,8 +23,6 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `NO_COLOR` is set: never colour output. */
   readonly noColor: boolean;
-  /** `IAPEER_DEBUG` is on: errors print their stack. */
-  readonly debug: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -54,8 +53,9 @@ const nonEmptyWord = z.string().check(z.regex(/^[^\0\n]+$/));
 /** One parser per variable, with the wording used when a value is refused. */
 function read<T>(env: Env, name: string, schema: z.ZodMiniType<T, string>, expected: string): T | undefined {
   const raw = env[name];
-  // An empty value counts as unset, as shells make `VAR= cmd` easy and meaningless.
-  if (raw === undefined || raw === '') return undefined;
+  if (raw === undefined) return undefined;
+  // Set but empty is refused too: falling back to the default would be a silent guess.
+  if (raw === '') throw new ConfigError(name, `is set but empty; expected ${expected}, or unset it for the default`);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(name, `expected ${expected}, got ${JSON.stringify(raw.slice(0, 80))}`);
@@ -85,7 +85,8 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
       read(env, 'IAPEER_SUPERVISE_INTERVAL_MS', integerIn(100, 86_400_000), 'whole milliseconds from 100 to 86400000') ??
       10_000,
     idleTimeoutSec:
-      read(env, 'IAPEER_IDLE_TIMEOUT_S', integerIn(0, 31_536_000), 'whole seconds from 0 (never) to 31536000') ?? 3600,
+      read(env, 'IAPEER_IDLE_TIMEOUT_S', integerIn(0, MAX_IDLE_TIMEOUT_SEC), `whole seconds from 0 (never) to ${MAX_IDLE_TIMEOUT_SEC}`) ??
+      3600,
     lifecycleLogMaxBytes:
       read(env, 'IAPEER_LIFECYCLE_LOG_MAX_BYTES', integerIn(4096, 2 ** 40), 'a byte count of at least 4096') ??
       5_242_880,
@@ -104,7 +105,6 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
       ) ?? 'info',
     // NO_COLOR is honoured whenever it is set to anything non-empty (no-color.org).
     noColor: (env['NO_COLOR'] ?? '') !== '',
-    debug: read(env, 'IAPEER_DEBUG', flag, 'one of 1, true, yes, on, 0, false, no, off') ?? false,
   };
   return Object.freeze(config);
 }

@@ -6,7 +6,6 @@ import { type Paths, pathsFor } from './paths.js';
 export interface Io {
   readonly stdout: Writable;
   readonly stderr: Writable;
-  readonly stdin: NodeJS.ReadableStream;
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
 }

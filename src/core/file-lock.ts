@@ -83,7 +83,8 @@ async function tryAcquire(target: string, lockPath: string, staleMs: number): Pr
       } catch (error) {
         throw new LockError(`lost the lock ${lockPath} (it was removed); nothing was written`, { cause: error });
       }
-      if (now.ino !== identity.ino) {
+      // A lock re-created after a takeover can reuse the inode number; its birth time differs.
+      if (now.ino !== identity.ino || now.birthtimeMs !== identity.birthtimeMs) {
         throw new LockError(`lost the lock ${lockPath} (another process took it over); nothing was written`);
       }
     },

@@ -17,19 +17,27 @@ export interface LivePeer {
 }
 
 /**
- * The live, ready session of a peer, for commands that act on a running agent
- * (interrupt, compact). A peer that is not live is refused, not woken.
+ * The live session of a peer, for commands that act on a running agent: `compact` also
+ * waits for the runtime to be ready for input; `interrupt` must not (a busy agent, the one
+ * worth interrupting, may show no prompt). A peer that is not live is refused, not woken.
  */
-export async function requireLivePeer(ctx: AppContext, peerName: string, runtimeName: string | undefined): Promise<LivePeer> {
+export async function requireLivePeer(
+  ctx: AppContext,
+  peerName: string,
+  runtimeName: string | undefined,
+  options: { ready: boolean },
+): Promise<LivePeer> {
   const peer = requirePeer(readRegistry(ctx.paths.registry), peerName);
   const name = pickRuntime(peer, runtimeName);
   const sctx = await withSessions(ctx);
   const runtime = requireRuntime(sctx.runtimes, name);
   const identity = formatIdentity({ runtime: name, personality: peer.personality });
-  await ensureLive(sctx, identity, peer.personality);
-  await ensureReady(sctx, identity, runtime);
-  // Look again after the gate: the pane may have entered copy mode meanwhile.
-  const pane = await ensureLive(sctx, identity, peer.personality);
+  let pane = await ensureLive(sctx, identity, peer.personality);
+  if (options.ready) {
+    await ensureReady(sctx, identity, runtime);
+    // Look again after the gate: the pane may have entered copy mode meanwhile.
+    pane = await ensureLive(sctx, identity, peer.personality);
+  }
   return { ctx: sctx, identity, runtime, pane };
 }
 

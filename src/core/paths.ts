@@ -74,7 +74,7 @@ export async function ensureSockDir(paths: Paths): Promise<void> {
   await checkSockDir(paths.sockDir);
 }
 
-export async function checkSockDir(dir: string): Promise<void> {
+async function checkSockDir(dir: string): Promise<void> {
   let info;
   try {
     info = await lstat(dir);

@@ -5,12 +5,15 @@ import { type WakeTrigger, decideWake } from '../lifecycle/wake-decision.js';
 import type { PeerRecord } from '../registry/schema.js';
 import { requireRuntime } from '../runtimes/load-runtimes.js';
 import type { Runtime } from '../runtimes/runtime.js';
-import { waitUntilReady } from '../transport/wait-ready.js';
-import { endSession, recordDeath } from './end-session.js';
+import type { Liveness } from '../transport/session.js';
+import { RuntimeEndedError, waitUntilReady } from '../transport/wait-ready.js';
+import { endSession } from './end-session.js';
 import { RefusedError } from './errors.js';
+import { withIdentityLocks } from './identity-lock.js';
 import { formatIdentity } from './names.js';
 import { stateDirOf } from './paths.js';
 import { findExecutable } from './process.js';
+import { recordDeath } from './record-death.js';
 import type { SessionContext } from './session-context.js';
 
 export type WakeOutcome =
@@ -22,6 +25,8 @@ export type WakeOutcome =
       readonly mode: WakeMode;
       readonly cause: WakeCause;
     };
+
+type Spawned = Extract<WakeOutcome, { outcome: 'woken' }> & { readonly handoff: string | null };
 
 async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readonly string[], runtime: Runtime): Promise<void> {
   const isDirectory = await stat(peer.cwd).then(
@@ -40,29 +45,28 @@ async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readon
   }
 }
 
-/**
- * Makes one identity live as the wake decision says: refuse (stopped, blocked), do
- * nothing (already live), or spawn fresh or resumed, wait until the runtime shows it
- * is up, and deliver the self-fresh handoff or the first-start prompt.
- */
-export async function wakePeer(
+/** A server whose agent has ended is a zombie: end it, and record the death if iapeer started it. */
+async function clearZombie(ctx: SessionContext, identity: string, seen: Liveness, spawnedByUs: boolean): Promise<void> {
+  const settled = await ctx.sessions.settleDeadPane(identity, seen);
+  const exit = settled.state === 'dead-pane' ? settled.pane.exitStatus : undefined;
+  await endSession(ctx, identity, settled);
+  if (spawnedByUs) await recordDeath(ctx, identity, exit);
+  await ctx.log.write({ ev: 'supervise', identity, action: 'reaped-zombie', ...(exit === undefined ? {} : { exit }) });
+}
+
+/** Decides and, if so, spawns; under the identity's lock. */
+async function decideAndSpawn(
   ctx: SessionContext,
   peer: PeerRecord,
   runtimeName: string,
+  identity: string,
   trigger: WakeTrigger,
-): Promise<WakeOutcome> {
-  const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
+): Promise<Extract<WakeOutcome, { outcome: 'already-live' }> | Spawned> {
   const dir = stateDirOf(ctx.paths, identity);
   const markers = readMarkers(dir);
   let liveness = await ctx.sessions.inspect(identity);
-
   if (liveness.state === 'dead-pane' || liveness.state === 'no-session') {
-    // A server whose program has ended is a zombie: clear it away before deciding.
-    liveness = await ctx.sessions.settleDeadPane(identity, liveness);
-    const exit = liveness.state === 'dead-pane' ? liveness.pane.exitStatus : undefined;
-    await endSession(ctx, identity, liveness);
-    if (markers.spawned) await recordDeath(ctx, identity, exit);
-    await ctx.log.write({ ev: 'supervise', identity, action: 'reaped-zombie', ...(exit === undefined ? {} : { exit }) });
+    await clearZombie(ctx, identity, liveness, markers.spawned !== undefined);
     liveness = { state: 'no-server' };
   }
 
@@ -95,33 +99,52 @@ export async function wakePeer(
     identity,
     cwd: peer.cwd,
     argv,
-    env: {
-      ...runtime.env,
-      PEER_IDENTITY: identity,
-      IAPEER_HOME: ctx.paths.home,
-      IAPEER_SOCK_DIR: ctx.paths.sockDir,
-    },
+    env: { ...runtime.env, PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir },
   });
-  if (!spawned) {
-    // Another caller spawned it between our look and our spawn: it is live.
-    return { outcome: 'already-live', identity, pid: undefined };
-  }
-  const spawnedAt = ctx.now().toISOString();
-  await writeMarker(dir, 'spawned', { at: spawnedAt, ...spawned, mode: decision.mode, cause: decision.cause });
-  await ctx.log.write({
-    ev: 'wake',
-    personality: peer.personality,
-    runtime: runtimeName,
-    mode: decision.mode,
-    cause: decision.cause,
-  });
-  await waitUntilReady(ctx.sessions, identity, runtime, 'first-sight');
+  if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
+  await writeMarker(dir, 'spawned', { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause });
+  await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause });
+  const handoff = decision.handoff ? (markers['new-eager']?.handoff ?? null) : null;
+  return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause, handoff };
+}
 
-  const handoff = decision.handoff ? markers['new-eager']?.handoff : undefined;
-  const firstText = handoff ?? (decision.cause === 'first-start' ? peer.initialPrompt : null);
+/**
+ * A start whose runtime ended before it was ready: end what is left and record the death,
+ * unless the identity was stopped meanwhile (then the stop ended it, and says so).
+ */
+async function afterFailedStart(ctx: SessionContext, identity: string, error: RuntimeEndedError): Promise<never> {
+  const stopped = await withIdentityLocks(ctx.paths, [identity], async () => {
+    if (readMarkers(stateDirOf(ctx.paths, identity), ['stopped']).stopped) return true;
+    const now = await ctx.sessions.inspect(identity);
+    if (now.state === 'dead-pane' || now.state === 'no-session') await clearZombie(ctx, identity, now, true);
+    else if (now.state === 'no-server') await recordDeath(ctx, identity, undefined);
+    return false;
+  });
+  if (stopped) throw new RefusedError(`${identity} was stopped while it was starting`, 'ESTOPPED');
+  throw error;
+}
+
+/**
+ * Makes one identity live as the wake decision says: refuse (stopped, blocked), do
+ * nothing (already live), or spawn fresh or resumed, wait until the runtime shows it
+ * is up, and deliver the self-fresh handoff or the first-start prompt.
+ */
+export async function wakePeer(ctx: SessionContext, peer: PeerRecord, runtimeName: string, trigger: WakeTrigger): Promise<WakeOutcome> {
+  const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
+  const result = await withIdentityLocks(ctx.paths, [identity], () => decideAndSpawn(ctx, peer, runtimeName, identity, trigger));
+  if (result.outcome === 'already-live') return result;
+
+  const runtime = requireRuntime(ctx.runtimes, runtimeName);
+  try {
+    await waitUntilReady(ctx.sessions, identity, runtime, 'first-sight');
+  } catch (error) {
+    if (error instanceof RuntimeEndedError) await afterFailedStart(ctx, identity, error);
+    throw error;
+  }
+  const firstText = result.handoff ?? (result.cause === 'first-start' ? peer.initialPrompt : null);
   if (firstText) await submitText(ctx, identity, runtime, firstText);
-  if (decision.handoff) await clearMarkers(dir, ['new-eager']);
-  return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause };
+  if (result.cause === 'self-fresh') await clearMarkers(stateDirOf(ctx.paths, identity), ['new-eager']);
+  return { outcome: 'woken', identity, pid: result.pid, mode: result.mode, cause: result.cause };
 }
 
 /**
@@ -130,7 +153,7 @@ export async function wakePeer(
  */
 export async function ensureReady(ctx: SessionContext, identity: string, runtime: Runtime): Promise<void> {
   const dir = stateDirOf(ctx.paths, identity);
-  const markers = readMarkers(dir);
+  const markers = readMarkers(dir, ['spawned', 'ready']);
   if (markers.spawned && markers.ready?.spawnedAt === markers.spawned.at) return;
   await waitUntilReady(ctx.sessions, identity, runtime, 'strict');
   if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });

@@ -40,6 +40,8 @@ function previousMessages(): number {
 
 let buffer = '';
 let pasting = false;
+/** Part of the line came from a paste: then it is a message, whatever it starts with. */
+let pasted = false;
 let busy = false;
 
 function prompt(): void {
@@ -48,7 +50,9 @@ function prompt(): void {
 
 function submit(): void {
   const text = buffer;
+  const typed = !pasted;
   buffer = '';
+  pasted = false;
   out.write('\r\n');
   const trimmed = text.trim();
   if (trimmed === '') return prompt();
@@ -63,7 +67,7 @@ function submit(): void {
     out.write('bye\r\n');
     process.exit(Number(exit[1] ?? 0));
   }
-  if (trimmed.startsWith('!')) {
+  if (typed && trimmed.startsWith('!')) {
     record({ kind: 'command', text: trimmed.slice(1) });
     busy = true;
     const child = spawn('sh', ['-c', trimmed.slice(1)], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -83,6 +87,7 @@ function submit(): void {
 function interrupt(): void {
   record({ kind: 'interrupt' });
   buffer = '';
+  pasted = false;
   out.write('\r\n(interrupted)');
   prompt();
 }
@@ -99,6 +104,7 @@ function onInput(chunk: string): void {
     if (pasting) {
       const end = rest.indexOf(PASTE_END);
       const body = end === -1 ? rest : rest.slice(0, end);
+      pasted = true;
       typed(body.replace(/\r\n?/g, '\n'));
       if (end === -1) return;
       pasting = false;
@@ -140,14 +146,15 @@ function onInput(chunk: string): void {
 function start(): void {
   const mode = values.resume ? 'resume' : 'fresh';
   record({ kind: 'start', mode });
-  out.write('\x1b[?2004h');
-  out.write(`iapeer demo agent · ${identity} · ${mode === 'resume' ? `resumed (${previousMessages()} earlier messages)` : 'fresh start'}\r\n`);
-  out.write('Type and press Enter. Esc interrupts, /compact compacts, !cmd runs a command, /exit quits.\r\n');
-  prompt();
+  // Listen before showing the prompt: whoever sees the prompt may type at once.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', onInput);
   process.stdin.on('end', () => process.exit(0));
+  out.write('\x1b[?2004h');
+  out.write(`iapeer demo agent · ${identity} · ${mode === 'resume' ? `resumed (${previousMessages()} earlier messages)` : 'fresh start'}\r\n`);
+  out.write('Type and press Enter. Esc interrupts, /compact compacts, !cmd runs a command, /exit quits.\r\n');
+  prompt();
 }
 
 const delay = Number(values.delay);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +5,8 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { SessionError, errnoCode } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
 import { ensureSockDir, socketPathOf } from '../core/paths.js';
-import { isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
+import { isGroupRunning, isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
+import { uniqueSuffix } from '../core/unique-name.js';
 import { probeSocket } from './socket-probe.js';
 import * as args from './tmux-args.js';
 import type { TmuxRunner } from './tmux-client.js';
@@ -21,7 +21,10 @@ export interface PaneInfo {
   readonly serverPid: number;
 }
 
-/** What tmux says of one identity's server. `live` is the contract's: server, session, pane not dead. */
+/**
+ * What tmux says of one identity's server. `live` is the contract's: the server answers,
+ * the session exists, and the agent's pane is there and not dead.
+ */
 export type Liveness =
   | { readonly state: 'no-server' }
   | { readonly state: 'no-session' }
@@ -60,6 +63,12 @@ function parsePane(line: string): PaneInfo | undefined {
   };
 }
 
+function livenessOf(paneLine: string): Liveness {
+  const pane = parsePane(paneLine);
+  if (!pane) return { state: 'no-session' };
+  return pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane };
+}
+
 /** One tmux server per identity, each on its own socket in the socket directory. */
 export class Sessions {
   constructor(
@@ -96,29 +105,23 @@ export class Sessions {
 
   async inspect(identity: string): Promise<Liveness> {
     const result = await this.tmux.run(args.listPanesArgs(this.server(identity), identity));
-    if (!result.ok) {
-      if (isNoServer(result.stderr)) return { state: 'no-server' };
-      if (isNoSession(result.stderr)) return { state: 'no-session' };
-      throw new SessionError(`tmux could not inspect ${identity}: ${result.stderr.trim()}`);
-    }
-    const pane = parsePane(result.stdout.split('\n')[0] ?? '');
-    if (!pane) return { state: 'no-session' };
-    return pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane };
+    if (!result.ok) return this.failedLook(identity, result.stderr);
+    return livenessOf(result.stdout.split('\n')[0] ?? '');
   }
 
   /** Liveness and screen together, in one tmux call (the readiness gate polls this). */
   async look(identity: string): Promise<{ liveness: Liveness; screen: string }> {
     const result = await this.tmux.run(args.paneAndScreenArgs(this.server(identity), identity));
-    if (!result.ok) {
-      if (isNoServer(result.stderr)) return { liveness: { state: 'no-server' }, screen: '' };
-      if (isNoSession(result.stderr)) return { liveness: { state: 'no-session' }, screen: '' };
-      throw new SessionError(`tmux could not inspect ${identity}: ${result.stderr.trim()}`);
-    }
+    if (!result.ok) return { liveness: this.failedLook(identity, result.stderr), screen: '' };
     const newline = result.stdout.indexOf('\n');
-    const pane = parsePane(newline === -1 ? result.stdout : result.stdout.slice(0, newline));
-    const screen = newline === -1 ? '' : result.stdout.slice(newline + 1);
-    if (!pane) return { liveness: { state: 'no-session' }, screen };
-    return { liveness: pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane }, screen };
+    const paneLine = newline === -1 ? result.stdout : result.stdout.slice(0, newline);
+    return { liveness: livenessOf(paneLine), screen: newline === -1 ? '' : result.stdout.slice(newline + 1) };
+  }
+
+  private failedLook(identity: string, stderr: string): Liveness {
+    if (isNoServer(stderr)) return { state: 'no-server' };
+    if (isNoSession(stderr)) return { state: 'no-session' };
+    throw new SessionError(`tmux could not inspect ${identity}: ${stderr.trim()}`);
   }
 
   /**
@@ -136,31 +139,25 @@ export class Sessions {
     return current;
   }
 
-  async capture(identity: string): Promise<string> {
-    const result = await this.tmux.run(args.capturePaneArgs(this.server(identity), identity));
-    if (!result.ok) throw new SessionError(`cannot read the screen of ${identity}: ${result.stderr.trim()}`);
-    return result.stdout;
-  }
-
   async sendKey(identity: string, key: string): Promise<void> {
-    await this.expectOk(identity, 'send a key to', args.sendKeyArgs(this.server(identity), identity, key));
+    await this.expectOk(identity, 'send a key to', args.sendKeyArgs(this.server(identity), key));
   }
 
   async typeText(identity: string, text: string): Promise<void> {
-    await this.expectOk(identity, 'type into', args.sendLiteralArgs(this.server(identity), identity, text));
+    await this.expectOk(identity, 'type into', args.sendLiteralArgs(this.server(identity), text));
   }
 
   /** Leaves copy mode (or any mode) so that keys reach the program, not the mode. */
   async leaveMode(identity: string, pane: PaneInfo): Promise<void> {
-    if (pane.inMode) await this.tmux.run(args.cancelModeArgs(this.server(identity), identity));
+    if (pane.inMode) await this.tmux.run(args.cancelModeArgs(this.server(identity)));
   }
 
-  /** Pastes text as one bracketed paste into the exact pane; submitting it is a separate step. */
+  /** Pastes text as one bracketed paste into the agent's pane; submitting it is a separate step. */
   async paste(identity: string, text: string): Promise<void> {
     const server = this.server(identity);
-    const buffer = `iapeer-${randomBytes(6).toString('hex')}`;
+    const buffer = `iapeer-${uniqueSuffix()}`;
     await this.expectOk(identity, 'load a buffer for', args.loadBufferArgs(server, buffer), text);
-    await this.expectOk(identity, 'paste into', args.pasteBufferArgs(server, identity, buffer));
+    await this.expectOk(identity, 'paste into', args.pasteBufferArgs(server, buffer));
   }
 
   async attach(identity: string): Promise<number> {
@@ -168,26 +165,36 @@ export class Sessions {
   }
 
   /**
-   * Ends the identity's server and makes sure nothing is left: the pane's process
-   * group is hung up, then terminated, then killed, and the socket file is removed.
+   * Ends the identity's server and makes sure nothing is left: the agent is hung up, then
+   * terminated, then killed; processes of its group that outlive the hang-up are ended too;
+   * the socket is removed once no server answers on it.
    */
   async kill(identity: string, known?: PaneInfo): Promise<void> {
     const server = this.server(identity);
     const pane = known ?? (await this.paneOf(identity));
-    await this.tmux.run(args.killServerArgs(server));
-    if (pane && !pane.dead) {
-      const exited = async () => !(await isProcessRunning(pane.pid));
-      if (!(await pollUntil(exited, HANGUP_GRACE_MS))) {
-        signalGroup(pane.pid, 'SIGTERM');
-        if (!(await pollUntil(exited, TERM_GRACE_MS))) signalGroup(pane.pid, 'SIGKILL');
-      }
+    const killed = await this.tmux.run(args.killServerArgs(server));
+    if (!killed.ok && !isNoServer(killed.stderr)) {
+      throw new SessionError(`tmux could not end ${identity}: ${killed.stderr.trim()}`);
     }
+    if (pane) await this.endGroup(pane);
     // The server stops listening at once but exits (and reaps the pane) a moment later;
     // tmux never unlinks its socket, so a new server may take the path straight away.
-    await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS);
+    if (!(await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS))) {
+      throw new SessionError(`the tmux server of ${identity} still answers on ${server.socket} after kill-server; its socket was left in place`);
+    }
     await rm(server.socket, { force: true }).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
+  }
+
+  /** The agent's process group (the agent leads it): waits out the hang-up, then TERM, then KILL. */
+  private async endGroup(pane: PaneInfo): Promise<void> {
+    const agentExited = async () => !(await isProcessRunning(pane.pid));
+    const groupExited = async () => !(await isGroupRunning(pane.pid));
+    const agentGone = pane.dead || (await pollUntil(agentExited, HANGUP_GRACE_MS));
+    if (agentGone && (await groupExited())) return;
+    signalGroup(pane.pid, 'SIGTERM');
+    if (!(await pollUntil(groupExited, TERM_GRACE_MS, 50))) signalGroup(pane.pid, 'SIGKILL');
   }
 
   private async paneOf(identity: string): Promise<PaneInfo | undefined> {

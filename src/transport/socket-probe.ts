@@ -1,10 +1,6 @@
 import { connect } from 'node:net';
 
-/**
- * True when a server accepts connections on the unix socket. One connect() costs
- * microseconds, against milliseconds for a tmux client process, which is what makes
- * `list` over a large fleet fast.
- */
+/** True when a server accepts connections on the unix socket (cheaper than asking tmux). */
 export function probeSocket(path: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(path);

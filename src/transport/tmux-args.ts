@@ -1,11 +1,20 @@
 /**
- * Every tmux command line iapeer runs is built here. Targets are always exact
- * (`=<identity>`), formats are tab-separated for parsing, and each server gets
- * iapeer's own config file so that user settings cannot change its behaviour.
+ * Every tmux command line iapeer runs is built here. Targets are always exact: the
+ * session `=<identity>`, the agent's pane by its id. Formats are tab-separated for
+ * parsing, and each server gets iapeer's own config file so that user settings cannot
+ * change its behaviour.
  */
 
 export const PANE_FORMAT =
   '#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_tty}\t#{pane_in_mode}\t#{pid}\t#{pane_dead_signal}';
+
+/**
+ * The agent's pane. Each identity has a server of its own, created together with its
+ * session, and tmux numbers panes per server from 0: the agent's pane is always %0,
+ * whatever panes a user adds while attached. (`=<identity>:` would mean the active pane.)
+ */
+export const AGENT_PANE = '%0';
+const ONLY_AGENT_PANE = `#{==:#{pane_id},${AGENT_PANE}}`;
 export const SPAWN_FORMAT = '#{pane_pid}\t#{pane_tty}\t#{pid}';
 
 /** Session window size for detached servers; tmux resizes it to the terminal on attach. */
@@ -30,9 +39,6 @@ function command(server: Server, args: readonly string[]): string[] {
   return ['-S', server.socket, '-f', server.configFile, ...args.map(escapeTmuxArg)];
 }
 
-function paneTarget(identity: string): string {
-  return `=${identity}:`;
-}
 
 export interface NewSessionSpec {
   readonly identity: string;
@@ -59,39 +65,36 @@ export function newSessionArgs(server: Server, spec: NewSessionSpec): string[] {
     '-F',
     SPAWN_FORMAT,
     '--',
-    ...spec.argv,
+    // tmux hands a single argument to the shell as a command string; `env` runs it as is.
+    ...(spec.argv.length === 1 ? ['env', '--', ...spec.argv] : spec.argv),
   ]);
 }
 
+/** The agent's pane only: no line at all when the session exists but that pane does not. */
 export function listPanesArgs(server: Server, identity: string): string[] {
-  return command(server, ['list-panes', '-s', '-t', `=${identity}`, '-F', PANE_FORMAT]);
+  return command(server, ['list-panes', '-s', '-t', `=${identity}`, '-f', ONLY_AGENT_PANE, '-F', PANE_FORMAT]);
 }
 
 /** The pane's state and its screen in one tmux client call: the first line is PANE_FORMAT. */
 export function paneAndScreenArgs(server: Server, identity: string): string[] {
-  const listPanes = command(server, ['list-panes', '-s', '-t', `=${identity}`, '-F', PANE_FORMAT]);
   // The ';' separator is added unescaped on purpose: it joins two tmux commands.
-  return [...listPanes, ';', ...['capture-pane', '-p', '-t', paneTarget(identity)].map(escapeTmuxArg)];
+  return [...listPanesArgs(server, identity), ';', ...['capture-pane', '-p', '-t', AGENT_PANE].map(escapeTmuxArg)];
 }
 
 export function killServerArgs(server: Server): string[] {
   return command(server, ['kill-server']);
 }
 
-export function capturePaneArgs(server: Server, identity: string): string[] {
-  return command(server, ['capture-pane', '-p', '-t', paneTarget(identity)]);
+export function sendKeyArgs(server: Server, key: string): string[] {
+  return command(server, ['send-keys', '-t', AGENT_PANE, key]);
 }
 
-export function sendKeyArgs(server: Server, identity: string, key: string): string[] {
-  return command(server, ['send-keys', '-t', paneTarget(identity), key]);
+export function sendLiteralArgs(server: Server, text: string): string[] {
+  return command(server, ['send-keys', '-l', '-t', AGENT_PANE, '--', text]);
 }
 
-export function sendLiteralArgs(server: Server, identity: string, text: string): string[] {
-  return command(server, ['send-keys', '-l', '-t', paneTarget(identity), '--', text]);
-}
-
-export function cancelModeArgs(server: Server, identity: string): string[] {
-  return command(server, ['send-keys', '-X', '-t', paneTarget(identity), 'cancel']);
+export function cancelModeArgs(server: Server): string[] {
+  return command(server, ['send-keys', '-X', '-t', AGENT_PANE, 'cancel']);
 }
 
 /** Reads the buffer from stdin, so message text never appears in a process list. */
@@ -100,8 +103,8 @@ export function loadBufferArgs(server: Server, buffer: string): string[] {
 }
 
 /** `-p` wraps the paste in bracketed-paste markers when the program asked for them; `-d` deletes the buffer. */
-export function pasteBufferArgs(server: Server, identity: string, buffer: string): string[] {
-  return command(server, ['paste-buffer', '-p', '-d', '-b', buffer, '-t', paneTarget(identity)]);
+export function pasteBufferArgs(server: Server, buffer: string): string[] {
+  return command(server, ['paste-buffer', '-p', '-d', '-b', buffer, '-t', AGENT_PANE]);
 }
 
 export function attachArgs(server: Server, identity: string): string[] {

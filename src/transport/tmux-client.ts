@@ -48,7 +48,7 @@ export function isNoServer(stderr: string): boolean {
 }
 
 export function isNoSession(stderr: string): boolean {
-  return /can't find session|session not found/.test(stderr);
+  return /can't find session|session not found|can't find pane/.test(stderr);
 }
 
 export function isDuplicateSession(stderr: string): boolean {

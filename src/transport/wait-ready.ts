@@ -4,9 +4,23 @@ import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from '../lifec
 import type { Runtime } from '../runtimes/runtime.js';
 import type { Liveness, Sessions } from './session.js';
 
+/** The runtime's last words: the last non-blank line, past tmux's own "Pane is dead" notice. */
 function lastLine(screen: string): string {
-  const lines = screen.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = screen
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('Pane is dead'));
   return (lines.at(-1) ?? '').slice(0, 160);
+}
+
+/** The runtime's session ended (or its pane died) before the runtime was ready. */
+export class RuntimeEndedError extends SessionError {
+  constructor(
+    message: string,
+    readonly liveness: Liveness,
+  ) {
+    super(message);
+  }
 }
 
 function endedMessage(identity: string, liveness: Liveness, screen: string): string {
@@ -27,7 +41,7 @@ export async function waitUntilReady(
   let state = INITIAL_GATE;
   for (;;) {
     const { liveness, screen } = await sessions.look(identity);
-    if (liveness.state !== 'live') throw new SessionError(endedMessage(identity, liveness, screen), { cause: liveness });
+    if (liveness.state !== 'live') throw new RuntimeEndedError(endedMessage(identity, liveness, screen), liveness);
     const step = gateStep(runtime.ready, mode, state, screen, Date.now());
     if (step.kind === 'ready') {
       if (step.afterMs > 0) await sleep(step.afterMs);
@@ -36,7 +50,6 @@ export async function waitUntilReady(
     if (Date.now() + step.afterMs > deadline) {
       throw new SessionError(
         `${identity} did not become ready within ${Math.round(timeoutMs / 1000)} s; look at it with: iapeer attach ${identity.slice(identity.indexOf('-') + 1)}`,
-        { cause: 'timeout' },
       );
     }
     state = step.state;

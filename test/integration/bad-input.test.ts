@@ -74,6 +74,8 @@ const cases: Case[] = [
   { args: ['stop', 'boris'], code: 2, verb: 'stop', says: /IAPEER_HOME: expected an absolute path/, env: { IAPEER_HOME: 'relative/home' } },
   { args: ['list'], code: 2, verb: 'list', says: /IAPEER_LIFECYCLE_LOG_KEEP/, env: { IAPEER_LIFECYCLE_LOG_KEEP: '0' } },
   { args: ['list'], code: 2, verb: 'list', says: /IAPEER_SUPERVISE_LOG_VERBOSE/, env: { IAPEER_SUPERVISE_LOG_VERBOSE: 'maybe' } },
+  { args: ['list'], code: 2, verb: 'list', says: /IAPEER_IDLE_TIMEOUT_S: is set but empty/, env: { IAPEER_IDLE_TIMEOUT_S: '' } },
+  { args: ['add', 'boris', '--runtime', 'demo', '--idle-timeout', '31536001'], code: 2, verb: 'add', says: /--idle-timeout "31536001"/ },
 ];
 
 describe('bad input gets one clear line and changes nothing', () => {

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestHome, makeHome, tmux, waitFor } from '../helpers/cli.js';
@@ -267,6 +268,75 @@ describe('attach on a real terminal', () => {
       expect((await rowOf(home, 'demo-viewer'))?.state).toBe('live');
     } finally {
       tmux(outer, ['kill-server']);
+    }
+  });
+});
+
+async function defineRuntimes(runtimes: Record<string, unknown>): Promise<void> {
+  await writeFile(join(home.home, 'runtimes.json'), JSON.stringify({ runtimes }));
+}
+
+describe('review-driven edges of the session layer', () => {
+  it('stop ends a child that ignores the hang-up even when the agent itself obeys it', async () => {
+    const cwd = await workDir(home, 'parent');
+    await defineRuntimes({
+      parent: { fresh: ['sh', '-c', "(trap '' HUP; exec sleep 300) & echo $! > child.pid; echo 'ready>'; wait"], ready: '^ready>' },
+    });
+    expectOk(await home.run(['add', 'parent', '--runtime', 'parent', '--cwd', cwd]));
+    expectOk(await home.run(['start', 'parent']));
+    const child = Number(await readFile(join(cwd, 'child.pid'), 'utf8'));
+    expect(isProcessAlive(child)).toBe(true);
+    expectOk(await home.run(['stop', 'parent']));
+    await waitFor(() => !isProcessAlive(child), 'the HUP-ignoring child to be gone');
+  });
+
+  it('a runtime that dies during start-up is reported, recorded and cleared away', async () => {
+    const cwd = await workDir(home, 'crashy');
+    await defineRuntimes({ crashy: { fresh: ['sh', '-c', 'echo boom; exit 5'], ready: '^never-ready' } });
+    expectOk(await home.run(['add', 'crashy', '--runtime', 'crashy', '--cwd', cwd]));
+    const result = await home.run(['start', 'crashy']);
+    // tmux may drop what a process writes just before it exits, so the quoted screen is best effort.
+    expectError(result, 1, 'start', /crashy-crashy exited( with status 5)? before it was ready/);
+    expect(serverUp(home, 'crashy-crashy')).toBe(false);
+    expect(socketExists(home, 'crashy-crashy')).toBe(false);
+    const deaths = JSON.parse(await readFile(join(home.home, 'state', 'crashy-crashy', 'deaths'), 'utf8')) as Array<{ fast: boolean }>;
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]?.fast).toBe(true);
+    expect((await rowOf(home, 'crashy-crashy'))?.state).toBe('down');
+  });
+
+  it("keys go to the agent's pane even after someone splits the window", async () => {
+    const cwd = await addDemo('split');
+    expectOk(await home.run(['start', 'split']));
+    const socket = join(home.sockDir, 'demo-split');
+    expect(tmux(socket, ['split-window', '-t', '=demo-split:', '--', 'sleep', '300']).ok).toBe(true);
+    expectOk(await home.run(['compact', 'split']));
+    expectOk(await home.run(['interrupt', 'split']));
+    await waitForTranscript(cwd, 'the compact', (entry) => entry.kind === 'compact');
+    await waitForTranscript(cwd, 'the interrupt', (entry) => entry.kind === 'interrupt');
+    expect((await rowOf(home, 'demo-split'))?.state).toBe('live');
+  });
+
+  it('a one-word runtime command with a space in its path runs as is, not through a shell', async () => {
+    const cwd = await workDir(home, 'spaced');
+    const dir = join(home.home, 'my agents');
+    await mkdir(dir, { recursive: true });
+    const agent = join(dir, 'agent.sh');
+    await writeFile(agent, "#!/bin/sh\necho 'ready>'\nexec sleep 300\n", { mode: 0o755 });
+    await defineRuntimes({ spaced: { fresh: [agent], ready: '^ready>' } });
+    expectOk(await home.run(['add', 'spaced', '--runtime', 'spaced', '--cwd', cwd]));
+    expectOk(await home.run(['start', 'spaced']));
+    expect((await rowOf(home, 'spaced-spaced'))?.state).toBe('live');
+  });
+
+  it('start and stop racing on one identity always leave a consistent state', async () => {
+    await addDemo('racer');
+    for (let round = 0; round < 4; round++) {
+      await Promise.all([home.run(['start', 'racer']), home.run(['stop', 'racer'])]);
+      const stopped = existsSync(join(home.home, 'state', 'demo-racer', 'stopped'));
+      const up = serverUp(home, 'demo-racer');
+      // Whichever ran last wins, but never a stop mark on a running session or neither.
+      expect(stopped !== up, `round ${round}: stopped=${stopped} server=${up}`).toBe(true);
     }
   });
 });

@@ -30,7 +30,6 @@ describe('loadConfig defaults', () => {
       superviseLogVerbose: false,
       logLevel: 'info',
       noColor: false,
-      debug: false,
     });
   });
 
@@ -73,7 +72,6 @@ describe('loadConfig valid values', () => {
         IAPEER_SUPERVISE_LOG_VERBOSE: 'yes',
         IAPEER_LOG_LEVEL: 'debug',
         NO_COLOR: '1',
-        IAPEER_DEBUG: '1',
       },
       HOME,
     );
@@ -89,7 +87,6 @@ describe('loadConfig valid values', () => {
       superviseLogVerbose: true,
       logLevel: 'debug',
       noColor: true,
-      debug: true,
     });
   });
 
@@ -140,23 +137,27 @@ describe('loadConfig valid values', () => {
   });
 });
 
-describe('loadConfig empty values count as unset', () => {
-  it('gives the defaults when every variable is empty', () => {
-    const empty: Env = {
-      IAPEER_HOME: '',
-      IAPEER_SOCK_DIR: '',
-      IAPEER_TMUX: '',
-      PEER_IDENTITY: '',
-      IAPEER_SUPERVISE_INTERVAL_MS: '',
-      IAPEER_IDLE_TIMEOUT_S: '',
-      IAPEER_LIFECYCLE_LOG_MAX_BYTES: '',
-      IAPEER_LIFECYCLE_LOG_KEEP: '',
-      IAPEER_SUPERVISE_LOG_VERBOSE: '',
-      IAPEER_LOG_LEVEL: '',
-      NO_COLOR: '',
-      IAPEER_DEBUG: '',
-    };
-    expect(loadConfig(empty, HOME)).toEqual(loadConfig({}, HOME));
+describe('loadConfig empty values', () => {
+  const variables = [
+    'IAPEER_HOME',
+    'IAPEER_SOCK_DIR',
+    'IAPEER_TMUX',
+    'IAPEER_SUPERVISE_INTERVAL_MS',
+    'IAPEER_IDLE_TIMEOUT_S',
+    'IAPEER_LIFECYCLE_LOG_MAX_BYTES',
+    'IAPEER_LIFECYCLE_LOG_KEEP',
+    'IAPEER_SUPERVISE_LOG_VERBOSE',
+    'IAPEER_LOG_LEVEL',
+  ];
+
+  it.each(variables)('%s set but empty is refused, never a silent default', (variable) => {
+    const error = configErrorOf({ [variable]: '' }, HOME);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(new RegExp(`^${variable}: is set but empty`));
+  });
+
+  it('an empty NO_COLOR or PEER_IDENTITY counts as unset', () => {
+    expect(loadConfig({ NO_COLOR: '', PEER_IDENTITY: '' }, HOME)).toEqual(loadConfig({}, HOME));
   });
 });
 
@@ -184,7 +185,6 @@ describe('loadConfig invalid values', () => {
     ['IAPEER_LOG_LEVEL', 'trace'],
     ['IAPEER_SUPERVISE_LOG_VERBOSE', 'maybe'],
     ['IAPEER_SUPERVISE_LOG_VERBOSE', '2'],
-    ['IAPEER_DEBUG', 'please'],
     ['IAPEER_HOME', 'relative/path'],
     ['IAPEER_HOME', '~/.iapeer'],
     ['IAPEER_HOME', './iapeer'],
@@ -217,8 +217,8 @@ describe('loadConfig invalid values', () => {
     expect(error.message).toMatch(/^IAPEER_HOME: /);
   });
 
-  it('an empty IAPEER_HOME still needs a home dir', () => {
-    const error = configErrorOf({ IAPEER_HOME: '' }, undefined);
+  it('an empty IAPEER_HOME is refused even with a home dir', () => {
+    const error = configErrorOf({ IAPEER_HOME: '' }, HOME);
     expect(error.message).toMatch(/^IAPEER_HOME: /);
   });
 });

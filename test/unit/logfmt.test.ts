@@ -293,3 +293,29 @@ describe('eventFields', () => {
     expect(formatLine(fields)).toBe(`ts=${TS} ev=daemon action=start pid=1234`);
   });
 });
+
+describe('event field order (CONTRACT §8)', () => {
+  const line = (event: Parameters<typeof eventFields>[1]) => formatLine(eventFields('2026-01-01T00:00:00.000Z', event));
+
+  it('deliver: identity, id, outcome', () => {
+    expect(line({ ev: 'deliver', outcome: 'delivered', id: 'm1', identity: 'demo-boris' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m1 outcome=delivered',
+    );
+  });
+
+  it('supervise: identity, action, reason, outcome, exit', () => {
+    expect(line({ ev: 'supervise', exit: 3, outcome: 'fresh-next-msg', reason: 'exited', action: 'reaped-gone', identity: 'demo-x' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=supervise identity=demo-x action=reaped-gone reason=exited outcome=fresh-next-msg exit=3',
+    );
+  });
+
+  it('wake, blocker and daemon in the contract order', () => {
+    expect(line({ ev: 'wake', cause: 'first-start', mode: 'fresh', runtime: 'demo', personality: 'boris' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=wake personality=boris runtime=demo mode=fresh cause=first-start',
+    );
+    expect(line({ ev: 'blocker', window: '600s', deaths: 5, identity: 'demo-x' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=blocker identity=demo-x deaths=5 window=600s',
+    );
+    expect(line({ ev: 'daemon', pid: 42, action: 'start' })).toBe('ts=2026-01-01T00:00:00.000Z ev=daemon action=start pid=42');
+  });
+});

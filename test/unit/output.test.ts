@@ -11,7 +11,7 @@ function captureIo(stdoutIsTTY: boolean): { io: Io; stdout: () => string } {
       done();
     },
   });
-  const io: Io = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY, stdinIsTTY: false };
+  const io: Io = { stdout, stderr: new PassThrough(), stdoutIsTTY, stdinIsTTY: false };
   return { io, stdout: () => Buffer.concat(chunks).toString() };
 }
 

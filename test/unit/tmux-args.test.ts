@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AGENT_PANE,
   PANE_FORMAT,
   SPAWN_FORMAT,
   TMUX_CONFIG,
   type Server,
   attachArgs,
   cancelModeArgs,
-  capturePaneArgs,
   escapeTmuxArg,
   killServerArgs,
   listPanesArgs,
@@ -44,12 +44,11 @@ describe('command builders', () => {
     ['listPanesArgs', listPanesArgs(SERVER, ID)],
     ['paneAndScreenArgs', paneAndScreenArgs(SERVER, ID)],
     ['killServerArgs', killServerArgs(SERVER)],
-    ['capturePaneArgs', capturePaneArgs(SERVER, ID)],
-    ['sendKeyArgs', sendKeyArgs(SERVER, ID, 'Escape')],
-    ['sendLiteralArgs', sendLiteralArgs(SERVER, ID, 'hello')],
-    ['cancelModeArgs', cancelModeArgs(SERVER, ID)],
+    ['sendKeyArgs', sendKeyArgs(SERVER, 'Escape')],
+    ['sendLiteralArgs', sendLiteralArgs(SERVER, 'hello')],
+    ['cancelModeArgs', cancelModeArgs(SERVER)],
     ['loadBufferArgs', loadBufferArgs(SERVER, 'iap-1')],
-    ['pasteBufferArgs', pasteBufferArgs(SERVER, ID, 'iap-1')],
+    ['pasteBufferArgs', pasteBufferArgs(SERVER, 'iap-1')],
     ['attachArgs', attachArgs(SERVER, ID)],
   ];
 
@@ -59,7 +58,7 @@ describe('command builders', () => {
 
   it.each(builders)('%s targets only exact names', (_name, args) => {
     args.forEach((arg, index) => {
-      if (arg === '-t') expect([`=${ID}`, `=${ID}:`]).toContain(args[index + 1]);
+      if (arg === '-t') expect([`=${ID}`, AGENT_PANE]).toContain(args[index + 1]);
       // A bare name is only ever the name given to a new session, never a target.
       if (arg === ID) expect(args[index - 1]).toBe('-s');
     });
@@ -114,9 +113,25 @@ describe('command builders', () => {
     expect(args.slice(0, dashDash)).not.toContain('-t');
   });
 
-  it('listPanesArgs asks for the parseable pane format', () => {
-    expect(listPanesArgs(SERVER, ID)).toEqual([...PREFIX, 'list-panes', '-s', '-t', `=${ID}`, '-F', PANE_FORMAT]);
+  it('newSessionArgs: a one-word command runs through env, not as a shell string', () => {
+    const args = newSessionArgs(SERVER, { identity: ID, cwd: '/w', env: {}, argv: ['/opt/my agent/run'] });
+    expect(args.slice(args.indexOf('--') + 1)).toEqual(['env', '--', '/opt/my agent/run']);
+  });
+
+  it('listPanesArgs asks for the agent pane only, in the parseable pane format', () => {
+    expect(listPanesArgs(SERVER, ID)).toEqual([
+      ...PREFIX,
+      'list-panes',
+      '-s',
+      '-t',
+      `=${ID}`,
+      '-f',
+      `#{==:#{pane_id},${AGENT_PANE}}`,
+      '-F',
+      PANE_FORMAT,
+    ]);
     expect(PANE_FORMAT.split('\t')).toHaveLength(7);
+    expect(AGENT_PANE).toBe('%0');
   });
 
   it('paneAndScreenArgs joins list-panes and capture-pane with exactly one unescaped ;', () => {
@@ -124,14 +139,13 @@ describe('command builders', () => {
     expect(args.filter((arg) => arg === ';')).toHaveLength(1);
     const separator = args.indexOf(';');
     expect(args.slice(0, separator)).toEqual(listPanesArgs(SERVER, ID));
-    expect(args.slice(separator + 1)).toEqual(['capture-pane', '-p', '-t', `=${ID}:`]);
+    expect(args.slice(separator + 1)).toEqual(['capture-pane', '-p', '-t', AGENT_PANE]);
   });
 
-  it('pane commands target =<identity>:', () => {
-    expect(capturePaneArgs(SERVER, ID)).toEqual([...PREFIX, 'capture-pane', '-p', '-t', `=${ID}:`]);
-    expect(sendKeyArgs(SERVER, ID, 'Enter')).toEqual([...PREFIX, 'send-keys', '-t', `=${ID}:`, 'Enter']);
-    expect(cancelModeArgs(SERVER, ID)).toEqual([...PREFIX, 'send-keys', '-X', '-t', `=${ID}:`, 'cancel']);
-    expect(pasteBufferArgs(SERVER, ID, 'b1')).toEqual([...PREFIX, 'paste-buffer', '-p', '-d', '-b', 'b1', '-t', `=${ID}:`]);
+  it("pane commands target the agent's pane by its id", () => {
+    expect(sendKeyArgs(SERVER, 'Enter')).toEqual([...PREFIX, 'send-keys', '-t', AGENT_PANE, 'Enter']);
+    expect(cancelModeArgs(SERVER)).toEqual([...PREFIX, 'send-keys', '-X', '-t', AGENT_PANE, 'cancel']);
+    expect(pasteBufferArgs(SERVER, 'b1')).toEqual([...PREFIX, 'paste-buffer', '-p', '-d', '-b', 'b1', '-t', AGENT_PANE]);
   });
 
   it('session commands target =<identity>', () => {
@@ -140,8 +154,8 @@ describe('command builders', () => {
   });
 
   it('sendLiteralArgs sends text literally after --, escaping a trailing ;', () => {
-    expect(sendLiteralArgs(SERVER, ID, '-n')).toEqual([...PREFIX, 'send-keys', '-l', '-t', `=${ID}:`, '--', '-n']);
-    expect(sendLiteralArgs(SERVER, ID, 'ls;').at(-1)).toBe('ls\\;');
+    expect(sendLiteralArgs(SERVER, '-n')).toEqual([...PREFIX, 'send-keys', '-l', '-t', AGENT_PANE, '--', '-n']);
+    expect(sendLiteralArgs(SERVER, 'ls;').at(-1)).toBe('ls\\;');
   });
 
   it('loadBufferArgs reads the text from stdin, never from the command line', () => {

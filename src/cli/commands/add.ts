@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AppContext } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { MAX_IDLE_TIMEOUT_SEC, MAX_TEXT_BYTES } from '../../core/limits.js';
 import { parsePersonality, parseRuntimeName } from '../../core/names.js';
 import { updateRegistry } from '../../registry/update-registry.js';
 import { MAX_DESCRIPTION, type PeerRecord, findPeer, withPeer } from '../../registry/schema.js';
@@ -19,10 +20,7 @@ export interface AddOptions {
   readonly initialPrompt?: string;
 }
 
-/** Initial prompts are messages, held to the same bound as a message body. */
-export const MAX_INITIAL_PROMPT_BYTES = 256 * 1024;
-
-export async function resolveDirectory(base: string, dir: string): Promise<string> {
+async function resolveDirectory(base: string, dir: string): Promise<string> {
   const absolute = resolve(base, dir);
   const isDirectory = await stat(absolute).then(
     (info) => info.isDirectory(),
@@ -33,8 +31,11 @@ export async function resolveDirectory(base: string, dir: string): Promise<strin
 }
 
 function parseIdleTimeout(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) {
-    throw new UsageError(`--idle-timeout ${JSON.stringify(text)}: expected whole seconds (0 never reaps)`, 'EINVALIDVALUE');
+  if (!/^\d{1,9}$/.test(text) || Number(text) > MAX_IDLE_TIMEOUT_SEC) {
+    throw new UsageError(
+      `--idle-timeout ${JSON.stringify(text)}: expected whole seconds from 0 (never reaps) to ${MAX_IDLE_TIMEOUT_SEC}`,
+      'EINVALIDVALUE',
+    );
   }
   return Number(text);
 }
@@ -49,8 +50,8 @@ export async function add(options: AddOptions, ctx: AppContext): Promise<void> {
   if (options.description !== undefined && options.description.length > MAX_DESCRIPTION) {
     throw new UsageError(`--description is ${options.description.length} characters; at most ${MAX_DESCRIPTION}`, 'EINVALIDVALUE');
   }
-  if (options.initialPrompt !== undefined && Buffer.byteLength(options.initialPrompt) > MAX_INITIAL_PROMPT_BYTES) {
-    throw new UsageError(`--initial-prompt is over ${MAX_INITIAL_PROMPT_BYTES} bytes`, 'EINVALIDVALUE');
+  if (options.initialPrompt !== undefined && Buffer.byteLength(options.initialPrompt) > MAX_TEXT_BYTES) {
+    throw new UsageError(`--initial-prompt is over ${MAX_TEXT_BYTES} bytes, the bound of a message`, 'EINVALIDVALUE');
   }
   const idleTimeoutSec = options.idleTimeout === undefined ? undefined : parseIdleTimeout(options.idleTimeout);
   const cwd = options.cwd === undefined ? undefined : await resolveDirectory(ctx.cwd, options.cwd);

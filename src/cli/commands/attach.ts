@@ -1,17 +1,12 @@
 import type { AppContext } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
 import { pickRuntime, requirePeer } from '../../core/peers.js';
 import { withSessions } from '../../core/session-context.js';
 import { wakePeer } from '../../core/wake-peer.js';
 import { readRegistry } from '../../registry/read-registry.js';
+import { requireTerminal } from '../terminal.js';
 export { contextFromEnv } from '../context-from-env.js';
 
-export function requireTerminal(ctx: AppContext, what: string): void {
-  if (!ctx.io.stdinIsTTY || !ctx.io.stdoutIsTTY) {
-    throw new UsageError(`${what} needs a terminal (stdin and stdout are not both a TTY)`, 'ENOTTY');
-  }
-}
-
+/** Makes the peer live (lifting a stop or block, as `start` does), then attaches. */
 export async function attach(options: { peer: string; runtime: string | undefined }, ctx: AppContext): Promise<number> {
   requireTerminal(ctx, 'attach');
   const peer = requirePeer(readRegistry(ctx.paths.registry), options.peer);

@@ -7,7 +7,7 @@ import { wakePeer } from '../../core/wake-peer.js';
 import { type PeerRecord, findPeer, newPeerRecord, withPeer } from '../../registry/schema.js';
 import { updateRegistry } from '../../registry/update-registry.js';
 import { printLine } from '../output.js';
-import { requireTerminal } from './attach.js';
+import { requireTerminal } from '../terminal.js';
 export { contextFromEnv } from '../context-from-env.js';
 
 /**
@@ -16,17 +16,17 @@ export { contextFromEnv } from '../context-from-env.js';
  */
 export async function launch(options: { runtime: string; name: string | undefined; detach: boolean }, ctx: AppContext): Promise<number> {
   const runtime = parseRuntimeName(options.runtime);
-  const personality =
-    options.name !== undefined ? parsePersonality(options.name) : normalisePersonality(basename(ctx.cwd));
-  if (personality === undefined) {
-    throw new UsageError(`cannot make a peer name from directory ${JSON.stringify(basename(ctx.cwd))}; pass --name <peer>`);
-  }
   const sctx = await withSessions(ctx);
   if (!sctx.runtimes.has(runtime)) {
     throw new UsageError(
       `"${runtime}" is neither a verb nor a runtime (runtimes: ${[...sctx.runtimes.keys()].sort().join(', ')}); see iapeer --help`,
       'ENOTFOUND',
     );
+  }
+  const personality =
+    options.name !== undefined ? parsePersonality(options.name) : normalisePersonality(basename(ctx.cwd));
+  if (personality === undefined) {
+    throw new UsageError(`cannot make a peer name from directory ${JSON.stringify(basename(ctx.cwd))}; pass --name <peer>`);
   }
   if (!options.detach) requireTerminal(ctx, `iapeer ${runtime} (without --detach)`);
 

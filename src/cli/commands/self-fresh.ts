@@ -1,6 +1,8 @@
 import type { AppContext } from '../../core/context.js';
 import { endSession } from '../../core/end-session.js';
-import { RefusedError } from '../../core/errors.js';
+import { withIdentityLocks } from '../../core/identity-lock.js';
+import { RefusedError, UsageError } from '../../core/errors.js';
+import { MAX_TEXT_BYTES } from '../../core/limits.js';
 import { tryParseIdentity } from '../../core/names.js';
 import { stateDirOf } from '../../core/paths.js';
 import { withSessions } from '../../core/session-context.js';
@@ -22,16 +24,21 @@ export async function selfFresh(options: { handoff: string | undefined }, ctx: A
   if (!peer?.runtimes.includes(identity.runtime)) {
     throw new RefusedError(`PEER_IDENTITY ${raw} is not a registered peer and runtime`, 'ENOIDENTITY');
   }
-  const sctx = await withSessions(ctx);
   const handoff = options.handoff ?? null;
-  // Mark first, kill second: if the kill takes this process with it, the mark is already there.
-  await writeMarker(stateDirOf(ctx.paths, raw), 'new-eager', { at: ctx.now().toISOString(), handoff });
-  await ctx.log.write({ ev: 'self-fresh', identity: raw, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
-  printLine(ctx.io, `${raw} marked for a fresh relaunch; ending this session`);
+  if (handoff !== null && Buffer.byteLength(handoff) > MAX_TEXT_BYTES) {
+    throw new UsageError(`--handoff is over ${MAX_TEXT_BYTES} bytes, the bound of a message`, 'EINVALIDVALUE');
+  }
+  const sctx = await withSessions(ctx);
   // This process runs inside the session it ends, in the pane's process group: the
   // hang-up (and a TERM, if the runtime lingers) reaches it too. Outlive them long
   // enough to finish the clean-up, which removes the socket.
   process.on('SIGHUP', () => {});
   process.on('SIGTERM', () => {});
-  await endSession(sctx, raw);
+  await withIdentityLocks(ctx.paths, [raw], async () => {
+    // Mark first, kill second: if the kill takes this process with it, the mark is already there.
+    await writeMarker(stateDirOf(ctx.paths, raw), 'new-eager', { at: ctx.now().toISOString(), handoff });
+    await ctx.log.write({ ev: 'self-fresh', identity: raw, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
+    printLine(ctx.io, `${raw} marked for a fresh relaunch; ending this session`);
+    await endSession(sctx, raw);
+  });
 }

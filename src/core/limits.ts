@@ -1,0 +1,5 @@
+/** A message body, initial prompt or handoff: at most 256 KiB (CONTRACT §7). */
+export const MAX_TEXT_BYTES = 256 * 1024;
+
+/** The longest idle timeout, for the environment and for a peer alike: one year. */
+export const MAX_IDLE_TIMEOUT_SEC = 31_536_000;
