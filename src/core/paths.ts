@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { ConfigError, RefusedError, errnoCode } from './errors.js';
@@ -52,6 +52,14 @@ export function socketPathOf(paths: Paths, identity: string): string {
     );
   }
   return path;
+}
+
+/** True when the path exists and is a directory (following links). */
+export async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }
 
 /** Creates a private (0700) directory and its parents; an existing one is left as it is. */

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { WakeCause, WakeMode } from '../lifecycle/events.js';
 import { clearMarkers, readMarkers, writeMarker } from '../lifecycle/markers.js';
 import { type WakeTrigger, decideWake } from '../lifecycle/wake-decision.js';
@@ -11,7 +10,7 @@ import { endSession } from './end-session.js';
 import { RefusedError } from './errors.js';
 import { withIdentityLocks } from './identity-lock.js';
 import { formatIdentity } from './names.js';
-import { stateDirOf } from './paths.js';
+import { isDirectory, stateDirOf } from './paths.js';
 import { findExecutable } from './process.js';
 import { recordDeath } from './record-death.js';
 import type { SessionContext } from './session-context.js';
@@ -29,11 +28,7 @@ export type WakeOutcome =
 type Spawned = Extract<WakeOutcome, { outcome: 'woken' }> & { readonly handoff: string | null };
 
 async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readonly string[], runtime: Runtime): Promise<void> {
-  const isDirectory = await stat(peer.cwd).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (!isDirectory) {
+  if (!(await isDirectory(peer.cwd))) {
     throw new RefusedError(
       `working directory ${peer.cwd} of peer ${peer.personality} does not exist; fix it with: iapeer add ${peer.personality} --runtime ${peer.runtimes.join(' ')} --cwd <dir>`,
       'ENOCWD',

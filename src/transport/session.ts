@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { SessionError, errnoCode } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
-import { ensureSockDir, socketPathOf } from '../core/paths.js';
+import { socketPathOf } from '../core/paths.js';
 import { isGroupRunning, isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
 import { uniqueSuffix } from '../core/unique-name.js';
 import { probeSocket } from './socket-probe.js';
@@ -69,7 +69,10 @@ function livenessOf(paneLine: string): Liveness {
   return pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane };
 }
 
-/** One tmux server per identity, each on its own socket in the socket directory. */
+/**
+ * One tmux server per identity, each on its own socket in the socket directory, which
+ * withSessions (the only maker of Sessions) has created and checked beforehand.
+ */
 export class Sessions {
   constructor(
     private readonly tmux: TmuxRunner,
@@ -91,7 +94,6 @@ export class Sessions {
 
   /** Starts the identity's server and session; `undefined` if another caller created it first. */
   async spawn(spec: args.NewSessionSpec): Promise<SpawnedPane | undefined> {
-    await ensureSockDir(this.paths);
     const server = this.server(spec.identity);
     await this.writeConfig(server.configFile);
     const result = await this.tmux.run(args.newSessionArgs(server, spec));

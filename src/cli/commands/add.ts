@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AppContext } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { MAX_IDLE_TIMEOUT_SEC, MAX_TEXT_BYTES } from '../../core/limits.js';
 import { parsePersonality, parseRuntimeName } from '../../core/names.js';
+import { isDirectory } from '../../core/paths.js';
 import { updateRegistry } from '../../registry/update-registry.js';
 import { MAX_DESCRIPTION, type PeerRecord, findPeer, withPeer } from '../../registry/schema.js';
 import { loadRuntimes, requireRuntime } from '../../runtimes/load-runtimes.js';
@@ -22,11 +22,7 @@ export interface AddOptions {
 
 async function resolveDirectory(base: string, dir: string): Promise<string> {
   const absolute = resolve(base, dir);
-  const isDirectory = await stat(absolute).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (!isDirectory) throw new UsageError(`--cwd ${JSON.stringify(dir)}: no such directory`, 'EINVALIDCWD');
+  if (!(await isDirectory(absolute))) throw new UsageError(`--cwd ${JSON.stringify(dir)}: no such directory`, 'EINVALIDCWD');
   return absolute;
 }
 
