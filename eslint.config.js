@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './eslint-layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench-results/'] },
@@ -26,6 +27,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   {
     // The entry point reads the environment and exits; the demo agent is a separate program.
     files: ['src/cli/main.ts', 'src/runtimes/demo-agent.ts', 'scripts/**', 'test/**', '*.config.*'],

@@ -4,6 +4,7 @@
 // than ES modules, whose loader alone costs about 5 ms; esbuild splits only ES modules,
 // hence one bundle per verb instead of shared chunks.
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -79,6 +80,23 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * Each verb's bundle is its command module plus the context factory, so the environment
+ * is validated (and zod loaded) inside the verb's bundle, never in the entry bundle.
+ * @type {import('esbuild').Plugin}
+ */
+const verbEntries = {
+  name: 'verb-entries',
+  setup(b) {
+    b.onResolve({ filter: /^verb-entry:/ }, (args) => ({ path: args.path.slice('verb-entry:'.length), namespace: 'verb-entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'verb-entry' }, (args) => ({
+      contents: `export * from './src/cli/commands/${args.path}.ts';\nexport { contextFromEnv } from './src/cli/context-from-env.ts';\n`,
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+      loader: 'ts',
+    }));
+  },
+};
+
 const verbs = readdirSync(new URL('../src/cli/commands', import.meta.url))
   .filter((name) => name.endsWith('.ts'))
   .map((name) => name.slice(0, -3));
@@ -99,10 +117,10 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: Object.fromEntries(verbs.map((verb) => [verb, `src/cli/commands/${verb}.ts`])),
+    entryPoints: Object.fromEntries(verbs.map((verb) => [verb, `verb-entry:${verb}`])),
     outdir: 'dist/verbs',
     outExtension: { '.js': '.cjs' },
-    plugins: [rotationApart],
+    plugins: [verbEntries, rotationApart],
     banner: { js: 'var __iapeerDemoAgent = require("node:path").join(__dirname, "..", "demo-agent.cjs");' },
   }),
   build({

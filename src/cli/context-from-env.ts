@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../core/config.js';
-import { type AppContext, createContext } from '../core/context.js';
+import { type AppContext, createContext } from '../lifecycle/context.js';
+import type { Io } from './io.js';
 
 /** What the entry point knows before any verb runs. */
 export interface VerbInput {
@@ -13,25 +14,34 @@ export interface VerbInput {
   readonly stdinIsTTY: () => boolean;
 }
 
+/** The one dependency object a verb gets: the operations' context and the terminal. */
+export interface Verb {
+  readonly ctx: AppContext;
+  readonly io: Io;
+}
+
 /**
- * Validates the environment and builds the context a verb runs with. Every verb module
- * re-exports this, so that it runs inside the verb's own bundle: the entry bundle then
- * carries neither zod nor the config, which keeps start-up short (see scripts/build.mjs).
+ * Validates the environment and builds what a verb runs with. The build adds this to
+ * every verb's bundle, so it runs there: the entry bundle then carries neither zod nor
+ * the config, which keeps start-up short (see scripts/build.mjs).
  */
-export function contextFromEnv(input: VerbInput): AppContext {
+export function contextFromEnv(input: VerbInput): Verb {
   const config = loadConfig(input.env, input.homeDir);
-  return createContext({
+  const io: Io = {
+    stdout: input.stdout,
+    stderr: input.stderr,
+    stdoutIsTTY: input.stdout.isTTY === true,
+    get stdinIsTTY() {
+      return input.stdinIsTTY();
+    },
+  };
+  const ctx = createContext({
     config,
     env: input.env,
     cwd: input.cwd,
     nodeBin: input.nodeBin,
-    io: {
-      stdout: input.stdout,
-      stderr: input.stderr,
-      stdoutIsTTY: input.stdout.isTTY === true,
-      get stdinIsTTY() {
-        return input.stdinIsTTY();
-      },
-    },
+    // A logging failure never fails the operation; say so once on stderr.
+    onLogError: (file, error) => input.stderr.write(`iapeer: warning: cannot write ${file}: ${(error as Error).message}\n`),
   });
+  return { ctx, io };
 }

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
 import { isIapeerError } from '../core/errors.js';
+import { escapeControl } from '../core/terminal-text.js';
 import { VERSION } from '../core/version.js';
 import { buildProgram } from './program.js';
 
@@ -16,8 +17,9 @@ function verbOf(argv: readonly string[]): string {
   return argv.slice(2).find((arg) => !arg.startsWith('-')) ?? 'iapeer';
 }
 
+/** One line on stderr, whatever the message holds: text from argv or files is shown, never obeyed. */
 function oneLine(text: string): string {
-  return text.replace(/^error: /, '').replace(/\s*\n\s*/g, '; ').trim();
+  return escapeControl(text.replace(/^error: /, '').replace(/\s*\n\s*/g, '; ').trim());
 }
 
 /**

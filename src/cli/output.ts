@@ -1,4 +1,4 @@
-import type { Io } from '../core/context.js';
+import type { Io } from './io.js';
 
 export function printJson(io: Io, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -34,3 +34,6 @@ export function formatDuration(seconds: number | null): string {
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(seconds / 86_400)}d`;
 }
+
+/** Text from users or files, safe to print: control characters shown as escapes, never obeyed. */
+export { escapeControl as shown } from '../core/terminal-text.js';

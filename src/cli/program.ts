@@ -1,23 +1,22 @@
 import { Command, Option } from 'commander';
-import type { AppContext } from '../core/context.js';
 import type { AddOptions } from './commands/add.js';
-import type { VerbInput } from './context-from-env.js';
+import type { Verb, VerbInput } from './context-from-env.js';
 
 /** Runs one verb; the action returns the exit code, or nothing for 0. */
 export type VerbRunner = (verb: string, action: (input: VerbInput) => Promise<number | void>) => Promise<void>;
 
-/** A verb module: its verb function(s) and the context factory it runs with. */
-interface VerbModule {
-  contextFromEnv(input: VerbInput): AppContext;
+/** What the build adds to every verb's bundle (scripts/build.mjs): the context factory. */
+interface VerbBundle {
+  contextFromEnv(input: VerbInput): Verb;
 }
 
-/** Loads a verb's module, builds its context inside it, and calls the verb. */
-function invoke<M extends VerbModule>(
+/** Loads a verb's bundle, builds its context inside it, and calls the verb. */
+function invoke<M>(
   load: Promise<M>,
-  call: (module: M, ctx: AppContext) => Promise<number | void> | void,
+  call: (module: M, verb: Verb) => Promise<number | void> | void,
 ): (input: VerbInput) => Promise<number | void> {
   return async (input) => {
-    const module = await load;
+    const module = (await load) as M & VerbBundle;
     return call(module, module.contextFromEnv(input));
   };
 }
@@ -39,7 +38,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--idle-timeout <seconds>', 'reap after this many idle seconds (0 never); overrides IAPEER_IDLE_TIMEOUT_S')
       .option('--initial-prompt <text>', 'first message after a first start')
       .action((peer: string, options: Omit<AddOptions, 'peer'>) =>
-        run('add', invoke(import('./commands/add.js'), (m, ctx) => m.add({ ...options, peer }, ctx))),
+        run('add', invoke(import('./commands/add.js'), (m, verb) => m.add({ ...options, peer }, verb))),
       ),
 
   list: (program, run) =>
@@ -48,7 +47,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('one row per peer and runtime: state, idle time, description')
       .option('--json', 'print a JSON array')
       .action((options: { json?: boolean }) =>
-        run('list', invoke(import('./commands/list.js'), (m, ctx) => m.list({ json: options.json === true }, ctx))),
+        run('list', invoke(import('./commands/list.js'), (m, verb) => m.list({ json: options.json === true }, verb))),
       ),
 
   start: (program, run) =>
@@ -58,7 +57,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('<peer>')
       .argument('[runtime]', 'default: the peer’s first runtime')
       .action((peer: string, runtime: string | undefined) =>
-        run('start', invoke(import('./commands/start.js'), (m, ctx) => m.start({ peer, runtime }, ctx))),
+        run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime }, verb))),
       ),
 
   stop: (program, run) =>
@@ -69,7 +68,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('[runtime]', 'default: all the peer’s runtimes')
       .option('--all', 'stop every peer')
       .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
-        run('stop', invoke(import('./commands/stop.js'), (m, ctx) => m.stop({ peer, runtime, all: options.all === true }, ctx))),
+        run('stop', invoke(import('./commands/stop.js'), (m, verb) => m.stop({ peer, runtime, all: options.all === true }, verb))),
       ),
 
   remove: (program, run) =>
@@ -79,7 +78,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('<peer>')
       .option('--force', 'end its live sessions first')
       .action((peer: string, options: { force?: boolean }) =>
-        run('remove', invoke(import('./commands/remove.js'), (m, ctx) => m.remove({ peer, force: options.force === true }, ctx))),
+        run('remove', invoke(import('./commands/remove.js'), (m, verb) => m.remove({ peer, force: options.force === true }, verb))),
       ),
 
   attach: (program, run) =>
@@ -89,7 +88,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('<peer>')
       .argument('[runtime]')
       .action((peer: string, runtime: string | undefined) =>
-        run('attach', invoke(import('./commands/attach.js'), (m, ctx) => m.attach({ peer, runtime }, ctx))),
+        run('attach', invoke(import('./commands/attach.js'), (m, verb) => m.attach({ peer, runtime }, verb))),
       ),
 
   interrupt: (program, run) =>
@@ -99,7 +98,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('<peer>')
       .argument('[runtime]')
       .action((peer: string, runtime: string | undefined) =>
-        run('interrupt', invoke(import('./commands/interrupt.js'), (m, ctx) => m.interrupt({ peer, runtime }, ctx))),
+        run('interrupt', invoke(import('./commands/interrupt.js'), (m, verb) => m.interrupt({ peer, runtime }, verb))),
       ),
 
   compact: (program, run) =>
@@ -109,7 +108,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('<peer>')
       .argument('[runtime]')
       .action((peer: string, runtime: string | undefined) =>
-        run('compact', invoke(import('./commands/compact.js'), (m, ctx) => m.compact({ peer, runtime }, ctx))),
+        run('compact', invoke(import('./commands/compact.js'), (m, verb) => m.compact({ peer, runtime }, verb))),
       ),
 
   'self-fresh': (program, run) =>
@@ -118,7 +117,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('for an agent inside its session: relaunch me fresh, handing this text to my next self')
       .option('--handoff <text>', 'first message after the relaunch')
       .action((options: { handoff?: string }) =>
-        run('self-fresh', invoke(import('./commands/self-fresh.js'), (m, ctx) => m.selfFresh({ handoff: options.handoff }, ctx))),
+        run('self-fresh', invoke(import('./commands/self-fresh.js'), (m, verb) => m.selfFresh({ handoff: options.handoff }, verb))),
       ),
 };
 
@@ -151,7 +150,7 @@ export function buildProgram(run: VerbRunner, version: string, verb?: string): C
       }
       return run(
         runtime,
-        invoke(import('./commands/launch.js'), (m, ctx) => m.launch({ runtime, name: options.name, detach: options.detach === true }, ctx)),
+        invoke(import('./commands/launch.js'), (m, verb) => m.launch({ runtime, name: options.name, detach: options.detach === true }, verb)),
       );
     });
 

@@ -1,4 +1,4 @@
-import type { LogValue } from './logfmt.js';
+import type { LogValue } from '../core/logfmt.js';
 
 export type WakeMode = 'fresh' | 'resume';
 export type WakeCause = 'first-start' | 'idle-reaped' | 'crash-or-self-close' | 'self-fresh' | 'operator';

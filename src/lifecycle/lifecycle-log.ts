@@ -1,7 +1,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type LifecycleEvent, eventFields } from './events.js';
-import { formatLine } from './logfmt.js';
+import { formatLine } from '../core/logfmt.js';
 
 export interface LogRotation {
   readonly maxBytes: number;

@@ -1,5 +1,5 @@
 import type { WakeCause, WakeMode } from './events.js';
-import type { MarkerName } from './markers.js';
+import type { MarkerName } from '../registry/markers.js';
 
 /**
  * Who asks for the session: `start` (operator), `launch` (`iapeer <runtime>`, always
@@ -17,7 +17,12 @@ export interface WakeFacts {
 }
 
 export type WakeDecision =
-  | { readonly action: 'none'; readonly reason: 'already-live' | 'nothing-to-relaunch' }
+  | {
+      readonly action: 'none';
+      readonly reason: 'already-live' | 'nothing-to-relaunch';
+      /** Markers to clear all the same: the operator's start lifts a stale stop or block. */
+      readonly clear: readonly MarkerName[];
+    }
   | { readonly action: 'refuse'; readonly reason: 'stopped' | 'blocked' }
   | {
       readonly action: 'spawn';
@@ -31,12 +36,12 @@ export type WakeDecision =
 
 /** Whether and how to bring an identity's session up. Pure: facts in, decision out. */
 export function decideWake(facts: WakeFacts, trigger: WakeTrigger): WakeDecision {
-  if (facts.live) return { action: 'none', reason: 'already-live' };
   const byOperator = trigger === 'start' || trigger === 'launch';
+  if (facts.live) return { action: 'none', reason: 'already-live', clear: byOperator ? ['stopped', 'blocked'] : [] };
   if (!byOperator) {
     if (facts.blocked) return { action: 'refuse', reason: 'blocked' };
     if (facts.stopped) return { action: 'refuse', reason: 'stopped' };
-    if (trigger === 'eager' && !facts.newEager) return { action: 'none', reason: 'nothing-to-relaunch' };
+    if (trigger === 'eager' && !facts.newEager) return { action: 'none', reason: 'nothing-to-relaunch', clear: [] };
   }
   // The operator's start lifts a stop or a block, and forgets the deaths that caused it.
   const clear: MarkerName[] = byOperator ? ['stopped', 'blocked', 'deaths', 'idle-reaped'] : ['idle-reaped'];

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionError } from '../core/errors.js';
-import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from '../lifecycle/readiness.js';
-import type { Runtime } from '../runtimes/runtime.js';
+import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from './readiness.js';
 import type { Liveness, Sessions } from './session.js';
 
 /** The runtime's last words: the last non-blank line, past tmux's own "Pane is dead" notice. */
@@ -33,7 +32,7 @@ function endedMessage(identity: string, liveness: Liveness, screen: string): str
 export async function waitUntilReady(
   sessions: Sessions,
   identity: string,
-  runtime: Runtime,
+  ready: RegExp | undefined,
   mode: GateMode,
   timeoutMs = WAKE_TIMEOUT_MS,
 ): Promise<void> {
@@ -42,7 +41,7 @@ export async function waitUntilReady(
   for (;;) {
     const { liveness, screen } = await sessions.look(identity);
     if (liveness.state !== 'live') throw new RuntimeEndedError(endedMessage(identity, liveness, screen), liveness);
-    const step = gateStep(runtime.ready, mode, state, screen, Date.now());
+    const step = gateStep(ready, mode, state, screen, Date.now());
     if (step.kind === 'ready') {
       if (step.afterMs > 0) await sleep(step.afterMs);
       return;

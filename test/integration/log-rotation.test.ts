@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventFields } from '../../src/lifecycle/events.js';
-import { formatLine, parseLine } from '../../src/lifecycle/logfmt.js';
+import { formatLine, parseLine } from '../../src/core/logfmt.js';
 import { allExited, exited, killFixtures, releaseTogether, spawnFixture } from '../helpers/fixtures.js';
 
 const WRITERS = 8;

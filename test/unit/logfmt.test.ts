@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIELD_ORDER, type LifecycleEvent, eventFields } from '../../src/lifecycle/events.js';
-import { type LogValue, MAX_LINE_BYTES, formatLine, formatValue, parseLine } from '../../src/lifecycle/logfmt.js';
+import { type LogValue, MAX_LINE_BYTES, formatLine, formatValue, parseLine } from '../../src/core/logfmt.js';
 
 const TS = '2025-01-02T03:04:05.678Z';
 

@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { colorizer, formatDuration, formatTable, printJson, printLine } from '../../src/cli/output.js';
-import type { Io } from '../../src/core/context.js';
+import type { Io } from '../../src/cli/io.js';
 
 function captureIo(stdoutIsTTY: boolean): { io: Io; stdout: () => string } {
   const chunks: Buffer[] = [];

@@ -10,7 +10,7 @@ import {
   STRICT_STREAK,
   gateStep,
   matchesLine,
-} from '../../src/lifecycle/readiness.js';
+} from '../../src/transport/readiness.js';
 
 const PROMPT = /^demo>/;
 const READY_SCREEN = 'demo agent v1\n\ndemo> ';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MarkerName } from '../../src/lifecycle/markers.js';
+import type { MarkerName } from '../../src/registry/markers.js';
 import { type WakeDecision, type WakeFacts, type WakeTrigger, decideWake } from '../../src/lifecycle/wake-decision.js';
 
 /** A down identity that has run before and ended without any marker. */
@@ -26,11 +26,12 @@ describe('decideWake', () => {
 
   const table: Row[] = [
     // A live session is never touched, whatever its markers say.
-    ['start, live', 'start', { live: true }, { action: 'none', reason: 'already-live' }],
-    ['launch, live', 'launch', { live: true, newEager: true }, { action: 'none', reason: 'already-live' }],
-    ['message, live', 'message', { live: true }, { action: 'none', reason: 'already-live' }],
-    ['eager, live', 'eager', { live: true, newEager: true }, { action: 'none', reason: 'already-live' }],
-    ['message, live and stopped', 'message', { live: true, stopped: true }, { action: 'none', reason: 'already-live' }],
+    // The operator's start lifts a stale stop or block of a live session, under the lock.
+    ['start, live', 'start', { live: true }, { action: 'none', reason: 'already-live', clear: ['stopped', 'blocked'] }],
+    ['launch, live', 'launch', { live: true, newEager: true }, { action: 'none', reason: 'already-live', clear: ['stopped', 'blocked'] }],
+    ['message, live', 'message', { live: true }, { action: 'none', reason: 'already-live', clear: [] }],
+    ['eager, live', 'eager', { live: true, newEager: true }, { action: 'none', reason: 'already-live', clear: [] }],
+    ['message, live and stopped', 'message', { live: true, stopped: true }, { action: 'none', reason: 'already-live', clear: [] }],
 
     // Messages and the daemon never wake a stopped or blocked identity; blocked is reported first.
     ['message, stopped', 'message', { stopped: true }, { action: 'refuse', reason: 'stopped' }],
@@ -43,9 +44,9 @@ describe('decideWake', () => {
     ['eager, blocked without new-eager', 'eager', { blocked: true }, { action: 'refuse', reason: 'blocked' }],
 
     // The daemon relaunches only identities marked by self-fresh.
-    ['eager, no new-eager', 'eager', {}, { action: 'none', reason: 'nothing-to-relaunch' }],
-    ['eager, idle-reaped but no new-eager', 'eager', { idleReaped: true }, { action: 'none', reason: 'nothing-to-relaunch' }],
-    ['eager, never spawned, no new-eager', 'eager', { everSpawned: false }, { action: 'none', reason: 'nothing-to-relaunch' }],
+    ['eager, no new-eager', 'eager', {}, { action: 'none', reason: 'nothing-to-relaunch', clear: [] }],
+    ['eager, idle-reaped but no new-eager', 'eager', { idleReaped: true }, { action: 'none', reason: 'nothing-to-relaunch', clear: [] }],
+    ['eager, never spawned, no new-eager', 'eager', { everSpawned: false }, { action: 'none', reason: 'nothing-to-relaunch', clear: [] }],
     [
       'eager, new-eager',
       'eager',

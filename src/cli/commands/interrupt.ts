@@ -1,12 +1,8 @@
-import type { AppContext } from '../../core/context.js';
-import { requireLivePeer } from '../../core/live-peer.js';
+import { interruptPeer } from '../../lifecycle/live-peer.js';
+import type { Verb } from '../context-from-env.js';
 import { printLine } from '../output.js';
-export { contextFromEnv } from '../context-from-env.js';
 
-export async function interrupt(options: { peer: string; runtime: string | undefined }, ctx: AppContext): Promise<void> {
-  const { ctx: sctx, identity, runtime, pane } = await requireLivePeer(ctx, options.peer, options.runtime, { ready: false });
-  await sctx.sessions.leaveMode(identity, pane);
-  await sctx.sessions.sendKey(identity, runtime.interrupt);
-  await ctx.log.write({ ev: 'interrupt', identity });
-  printLine(ctx.io, `sent ${runtime.interrupt} to ${identity}`);
+export async function interrupt(options: { peer: string; runtime: string | undefined }, { ctx, io }: Verb): Promise<void> {
+  const { identity, key } = await interruptPeer(ctx, options);
+  printLine(io, `sent ${key} to ${identity}`);
 }

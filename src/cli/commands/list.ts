@@ -1,19 +1,17 @@
-import type { AppContext } from '../../core/context.js';
-import { fleetStatus } from '../../core/fleet-status.js';
+import { fleetStatus } from '../../lifecycle/fleet-status.js';
 import { readRegistry } from '../../registry/read-registry.js';
-import { colorizer, formatDuration, formatTable, printJson, printLine } from '../output.js';
-export { contextFromEnv } from '../context-from-env.js';
+import type { Verb } from '../context-from-env.js';
+import { colorizer, formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
 
 const STATE_COLOURS = { live: 32, down: 90, stopped: 33, blocked: 31 } as const;
 
-export function list(options: { json: boolean }, ctx: AppContext): void {
-  const registry = readRegistry(ctx.paths.registry);
-  const rows = fleetStatus(ctx.paths, registry, ctx.now());
-  if (options.json) return printJson(ctx.io, rows);
-  if (rows.length === 0) return printLine(ctx.io, 'no peers yet: add one with iapeer add <peer> --runtime <runtime>');
-  const paint = colorizer(ctx.io, ctx.config.noColor);
+export function list(options: { json: boolean }, { ctx, io }: Verb): void {
+  const rows = fleetStatus(ctx.paths, readRegistry(ctx.paths.registry), ctx.now());
+  if (options.json) return printJson(io, rows);
+  if (rows.length === 0) return printLine(io, 'no peers yet: add one with iapeer add <peer> --runtime <runtime>');
+  const paint = colorizer(io, ctx.config.noColor);
   printLine(
-    ctx.io,
+    io,
     formatTable(
       ['PEER', 'RUNTIME', 'STATE', 'IDLE', 'DESCRIPTION'],
       rows.map((row) => [
@@ -21,7 +19,7 @@ export function list(options: { json: boolean }, ctx: AppContext): void {
         row.runtime,
         paint(STATE_COLOURS[row.state], row.state),
         formatDuration(row.idleSeconds),
-        row.description.replace(/\s+/g, ' '),
+        shown(row.description.replace(/\s+/g, ' ')),
       ]),
     ),
   );

@@ -1,11 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { uptime } from 'node:os';
-import { type Markers, readMarkers } from '../lifecycle/markers.js';
-import { type PeerState, idleSeconds, peerState } from '../lifecycle/peer-state.js';
+import { type Markers, readMarkers } from '../registry/markers.js';
+import { type PeerState, idleSeconds, peerState } from './peer-state.js';
 import type { Registry } from '../registry/schema.js';
-import { formatIdentity } from './names.js';
-import { type Paths, stateDirOf } from './paths.js';
-import { isProcessAlive } from './process.js';
+import { formatIdentity } from '../core/names.js';
+import { type Paths, stateDirOf } from '../core/paths.js';
+import { isProcessAlive } from '../core/process.js';
 
 export interface PeerStatus {
   readonly personality: string;

@@ -1,6 +1,6 @@
-import { type PeerRecord, type Registry, findPeer } from '../registry/schema.js';
-import { NotFoundError } from './errors.js';
-import { formatIdentity, parsePersonality, parseRuntimeName } from './names.js';
+import { type PeerRecord, type Registry, findPeer } from './schema.js';
+import { NotFoundError } from '../core/errors.js';
+import { formatIdentity, parsePersonality, parseRuntimeName } from '../core/names.js';
 
 /** The registered peer of that name, or a NotFoundError saying how to add it. */
 export function requirePeer(registry: Registry, name: string): PeerRecord {

@@ -1,6 +1,6 @@
-import { readMarkers, writeMarker } from '../lifecycle/markers.js';
+import { readMarkers, writeMarker } from '../registry/markers.js';
 import type { AppContext } from './context.js';
-import { stateDirOf } from './paths.js';
+import { stateDirOf } from '../core/paths.js';
 
 /** Fast deaths count towards the crash-loop guard (CONTRACT §9). */
 export const FAST_DEATH_MS = 30_000;

@@ -1,22 +1,16 @@
-import type { Writable } from 'node:stream';
-import { LifecycleLog } from '../lifecycle/lifecycle-log.js';
-import type { Config } from './config.js';
-import { type Paths, pathsFor } from './paths.js';
+import type { Config } from '../core/config.js';
+import { type Paths, pathsFor } from '../core/paths.js';
+import { LifecycleLog } from './lifecycle-log.js';
 
-export interface Io {
-  readonly stdout: Writable;
-  readonly stderr: Writable;
-  readonly stdoutIsTTY: boolean;
-  readonly stdinIsTTY: boolean;
-}
-
-/** What every command gets: validated config, paths, the clock, stdio and the lifecycle log. */
+/**
+ * What every operation gets: validated config, paths, the clock and the lifecycle log.
+ * Built once by an entry point (CLI verb, daemon, MCP server); operations never print.
+ */
 export interface AppContext {
   readonly config: Config;
   readonly paths: Paths;
   readonly cwd: string;
   readonly now: () => Date;
-  readonly io: Io;
   readonly log: LifecycleLog;
   /** Environment handed to child processes (tmux, runtimes), without tmux's own variables. */
   readonly childEnv: Readonly<Record<string, string>>;
@@ -38,25 +32,24 @@ export interface ContextInput {
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  readonly io: Io;
   readonly nodeBin: string;
   readonly now?: () => Date;
+  /** Told once of a failure to write the lifecycle log; the operation goes on regardless. */
+  readonly onLogError?: (file: string, error: unknown) => void;
 }
 
 export function createContext(input: ContextInput): AppContext {
   const paths = pathsFor(input.config);
   const now = input.now ?? (() => new Date());
-  const stderr = input.io.stderr;
   let warned = false;
   const log = new LifecycleLog(paths.lifecycleLog, {
     maxBytes: input.config.lifecycleLogMaxBytes,
     keep: input.config.lifecycleLogKeep,
     now,
-    // A logging failure never fails the operation; say so once on stderr.
     onError: (error) => {
       if (warned) return;
       warned = true;
-      stderr.write(`iapeer: warning: cannot write ${paths.lifecycleLog}: ${(error as Error).message}\n`);
+      input.onLogError?.(paths.lifecycleLog, error);
     },
   });
   return {
@@ -64,7 +57,6 @@ export function createContext(input: ContextInput): AppContext {
     paths,
     cwd: input.cwd,
     now,
-    io: input.io,
     log,
     childEnv: Object.freeze(childEnvOf(input.env)),
     nodeBin: input.nodeBin,

@@ -1,19 +1,18 @@
-import type { WakeCause, WakeMode } from '../lifecycle/events.js';
-import { clearMarkers, readMarkers, writeMarker } from '../lifecycle/markers.js';
-import { type WakeTrigger, decideWake } from '../lifecycle/wake-decision.js';
+import type { WakeCause, WakeMode } from './events.js';
+import { clearMarkers, readMarkers, writeMarker } from '../registry/markers.js';
+import { type WakeTrigger, decideWake } from './wake-decision.js';
 import type { PeerRecord } from '../registry/schema.js';
-import { requireRuntime } from '../runtimes/load-runtimes.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { Liveness } from '../transport/session.js';
 import { RuntimeEndedError, waitUntilReady } from '../transport/wait-ready.js';
 import { endSession } from './end-session.js';
-import { RefusedError } from './errors.js';
-import { withIdentityLocks } from './identity-lock.js';
-import { formatIdentity } from './names.js';
-import { isDirectory, stateDirOf } from './paths.js';
-import { findExecutable } from './process.js';
+import { RefusedError } from '../core/errors.js';
+import { withIdentityLocks } from '../core/identity-lock.js';
+import { formatIdentity } from '../core/names.js';
+import { isDirectory, stateDirOf } from '../core/paths.js';
+import { findExecutable } from '../core/process.js';
 import { recordDeath } from './record-death.js';
-import type { SessionContext } from './session-context.js';
+import { type SessionContext, runtimeOf } from './session-context.js';
 
 export type WakeOutcome =
   | { readonly outcome: 'already-live'; readonly identity: string; readonly pid: number | undefined }
@@ -83,10 +82,12 @@ async function decideAndSpawn(
     );
   }
   if (decision.action === 'none') {
+    // Under the lock: a stop that comes after this start must not lose its mark.
+    await clearMarkers(dir, decision.clear);
     return { outcome: 'already-live', identity, pid: liveness.state === 'live' ? liveness.pane.pid : undefined };
   }
 
-  const runtime = requireRuntime(ctx.runtimes, runtimeName);
+  const runtime = await runtimeOf(ctx, runtimeName);
   const argv = decision.mode === 'resume' ? runtime.resume : runtime.fresh;
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
@@ -129,9 +130,9 @@ export async function wakePeer(ctx: SessionContext, peer: PeerRecord, runtimeNam
   const result = await withIdentityLocks(ctx.paths, [identity], () => decideAndSpawn(ctx, peer, runtimeName, identity, trigger));
   if (result.outcome === 'already-live') return result;
 
-  const runtime = requireRuntime(ctx.runtimes, runtimeName);
+  const runtime = await runtimeOf(ctx, runtimeName);
   try {
-    await waitUntilReady(ctx.sessions, identity, runtime, 'first-sight');
+    await waitUntilReady(ctx.sessions, identity, runtime.ready, 'first-sight');
   } catch (error) {
     if (error instanceof RuntimeEndedError) await afterFailedStart(ctx, identity, error);
     throw error;
@@ -150,7 +151,7 @@ export async function ensureReady(ctx: SessionContext, identity: string, runtime
   const dir = stateDirOf(ctx.paths, identity);
   const markers = readMarkers(dir, ['spawned', 'ready']);
   if (markers.spawned && markers.ready?.spawnedAt === markers.spawned.at) return;
-  await waitUntilReady(ctx.sessions, identity, runtime, 'strict');
+  await waitUntilReady(ctx.sessions, identity, runtime.ready, 'strict');
   if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });
 }
 

@@ -1,0 +1,53 @@
+import { RefusedError, UsageError } from '../core/errors.js';
+import { withIdentityLocks } from '../core/identity-lock.js';
+import { MAX_TEXT_BYTES } from '../core/limits.js';
+import { tryParseIdentity } from '../core/names.js';
+import { stateDirOf } from '../core/paths.js';
+import { escapeControl } from '../core/terminal-text.js';
+import { writeMarker } from '../registry/markers.js';
+import { readRegistry } from '../registry/read-registry.js';
+import { findPeer } from '../registry/schema.js';
+import type { AppContext } from './context.js';
+import { endSession } from './end-session.js';
+import { withSessions } from './session-context.js';
+
+/** The caller's identity from `PEER_IDENTITY`, checked against the registry. */
+export function callerIdentity(ctx: AppContext): string {
+  const raw = ctx.config.peerIdentity;
+  if (raw === undefined) {
+    throw new RefusedError('PEER_IDENTITY is not set: this is for an agent inside its own iapeer session', 'ENOIDENTITY');
+  }
+  const identity = tryParseIdentity(raw);
+  if (!identity) throw new RefusedError(`PEER_IDENTITY "${escapeControl(raw.slice(0, 80))}" is not an identity like claude-boris`, 'ENOIDENTITY');
+  const peer = findPeer(readRegistry(ctx.paths.registry), identity.personality);
+  if (!peer?.runtimes.includes(identity.runtime)) {
+    throw new RefusedError(`PEER_IDENTITY ${raw} is not a registered peer and runtime`, 'ENOIDENTITY');
+  }
+  return raw;
+}
+
+export interface SelfFreshHooks {
+  /** Called once the mark is durable, just before the session (and maybe this process) ends. */
+  readonly onMarked?: (identity: string) => void;
+}
+
+/**
+ * Agent self-call: mark the identity for an eager fresh relaunch (keeping the handoff),
+ * then end its own session. Mark first, kill second: if the kill takes the caller with
+ * it, the mark is already there.
+ */
+export async function selfFresh(ctx: AppContext, input: { handoff: string | undefined }, hooks: SelfFreshHooks = {}): Promise<{ identity: string }> {
+  const identity = callerIdentity(ctx);
+  const handoff = input.handoff ?? null;
+  if (handoff !== null && Buffer.byteLength(handoff) > MAX_TEXT_BYTES) {
+    throw new UsageError(`--handoff is over ${MAX_TEXT_BYTES} bytes, the bound of a message`, 'EINVALIDVALUE');
+  }
+  const sctx = await withSessions(ctx);
+  await withIdentityLocks(ctx.paths, [identity], async () => {
+    await writeMarker(stateDirOf(ctx.paths, identity), 'new-eager', { at: ctx.now().toISOString(), handoff });
+    await ctx.log.write({ ev: 'self-fresh', identity, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
+    hooks.onMarked?.(identity);
+    await endSession(sctx, identity);
+  });
+  return { identity };
+}
