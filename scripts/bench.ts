@@ -3,9 +3,14 @@
  * prints a table and writes bench-results/latest.json.
  *
  * - list: `iapeer list --json` over 100 identities (50 live), median wall time, against
- *   `node -e 0` measured in the same run, interleaved so that drift hits both alike.
+ *   `node -e 0` measured in the same run, interleaved so that drift hits both alike; and
+ *   the same without the compile cache (`node dist/main.cjs`, which skips dist/cli.cjs,
+ *   the only place the cache is turned on).
+ * - stop --all of those 50 live demo peers: wall time.
  * - start: `iapeer start` of a demo peer until it is up (the runtime's prompt seen).
  * - registry: 16 concurrent writer processes × 50 upserts: throughput and p99 lock wait.
+ * - adds: 32 concurrent loops × 20 `iapeer add` (the real CLI, one home): how many
+ *   succeed, and the p50/p99 wall time of one call.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +22,7 @@ import { updateRegistry } from '../src/registry/update-registry.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const cli = join(repo, 'dist', 'cli.cjs');
+const mainBundle = join(repo, 'dist', 'main.cjs');
 
 const LIST_PEERS = 100;
 const LIST_LIVE = 50;
@@ -24,6 +30,8 @@ const LIST_RUNS = 31;
 const START_RUNS = 15;
 const WRITERS = 16;
 const UPSERTS = 50;
+const ADD_LOOPS = 32;
+const ADDS_EACH = 20;
 
 interface Home {
   readonly dir: string;
@@ -34,14 +42,14 @@ function makeHome(): Home {
   const dir = mkdtempSync(join(tmpdir(), 'iapb-'));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('IAPEER_') && key !== 'TMUX' && key !== 'PEER_IDENTITY') env[key] = value;
+    if (value !== undefined && !key.startsWith('IAPEER_') && key !== 'TMUX' && key !== 'PEER_IDENTITY' && key !== 'NODE_COMPILE_CACHE') env[key] = value;
   }
   return { dir, env: { ...env, IAPEER_HOME: dir, IAPEER_SOCK_DIR: join(dir, 'sock'), NO_COLOR: '1' } };
 }
 
-function iapeer(home: Home, args: string[]): { ms: number; stdout: string } {
+function iapeer(home: Home, args: string[], entry = cli): { ms: number; stdout: string } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [cli, ...args], { env: home.env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [entry, ...args], { env: home.env, encoding: 'utf8' });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`iapeer ${args.join(' ')} failed: ${result.stderr}`);
   return { ms, stdout: result.stdout };
@@ -90,11 +98,22 @@ async function benchList(): Promise<Record<string, number>> {
     const live = rows.filter((row) => row.state === 'live').length;
     if (rows.length !== LIST_PEERS || live !== LIST_LIVE) throw new Error(`list saw ${rows.length} rows, ${live} live`);
     const list: number[] = [];
+    const uncached: number[] = [];
     const noop: number[] = [];
     for (let run = 0; run < LIST_RUNS; run++) {
       noop.push(timeNodeNoop());
       list.push(iapeer(home, ['list', '--json']).ms);
+      uncached.push(iapeer(home, ['list', '--json'], mainBundle).ms);
     }
+    // stop --all of the 50 live peers, twice (they are started again in between).
+    const stops: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      if (run > 0) for (const name of names.slice(0, LIST_LIVE)) iapeer(home, ['start', name]);
+      stops.push(iapeer(home, ['stop', '--all']).ms);
+      const after = JSON.parse(iapeer(home, ['list', '--json']).stdout) as Array<{ state: string }>;
+      if (after.some((row) => row.state === 'live')) throw new Error('stop --all left a live peer');
+    }
+    const stopMs = Math.max(...stops);
     return {
       identities: rows.length,
       live,
@@ -103,6 +122,11 @@ async function benchList(): Promise<Record<string, number>> {
       listMedianMs: round(median(list)),
       listP90Ms: round(percentile(list, 90)),
       ratio: round(median(list) / median(noop), 2),
+      listNoCacheMedianMs: round(median(uncached)),
+      cacheSavesMs: round(median(uncached) - median(list)),
+      stopAllRuns: stops.length,
+      stopAllMaxMs: round(stopMs),
+      stopAllRatio: round(stopMs / median(noop), 2),
     };
   } finally {
     cleanup(home);
@@ -178,17 +202,72 @@ async function benchRegistry(): Promise<Record<string, number>> {
   }
 }
 
+function timedAdd(home: Home, name: string): Promise<{ ms: number; ok: boolean; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [cli, 'add', name, '--runtime', 'demo', '--cwd', home.dir], { env: home.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolvePromise({ ms: performance.now() - started, ok: code === 0, stderr }));
+  });
+}
+
+async function benchAdds(): Promise<Record<string, number>> {
+  const home = makeHome();
+  try {
+    const noop = Array.from({ length: 5 }, timeNodeNoop);
+    const started = performance.now();
+    const calls = (
+      await Promise.all(
+        Array.from({ length: ADD_LOOPS }, async (_, loop) => {
+          const results = [];
+          for (let n = 0; n < ADDS_EACH; n++) results.push(await timedAdd(home, `a${loop}-${n}`));
+          return results;
+        }),
+      )
+    ).flat();
+    const elapsedMs = performance.now() - started;
+    const failed = calls.filter((call) => !call.ok);
+    if (failed.length > 0) console.error(`adds: ${failed.length} failed, e.g. ${failed[0]?.stderr.trim()}`);
+    const times = calls.map((call) => call.ms);
+    return {
+      loops: ADD_LOOPS,
+      addsEach: ADDS_EACH,
+      calls: calls.length,
+      succeeded: calls.length - failed.length,
+      noticed: calls.filter((call) => call.ok && call.stderr.includes('waiting for')).length,
+      elapsedMs: round(elapsedMs),
+      nodeNoopMedianMs: round(median(noop)),
+      p50Ms: round(median(times)),
+      p99Ms: round(percentile(times, 99)),
+      maxMs: round(Math.max(...times)),
+    };
+  } finally {
+    cleanup(home);
+  }
+}
+
 const list = await benchList();
 const start = await benchStart();
 const registry = await benchRegistry();
+const adds = await benchAdds();
 
 const rows: Array<[string, string, string, string]> = [
   ['node -e 0 (median)', `${list['nodeNoopMedianMs']} ms`, '', ''],
   [`list --json, ${list['identities']} ids / ${list['live']} live (median)`, `${list['listMedianMs']} ms`, `≤ 1.5 × node -e 0`, `${list['ratio']}× ${(list['ratio'] ?? 99) <= 1.5 ? 'ok' : 'MISSED'}`],
+  ['list --json without compile cache (median)', `${list['listNoCacheMedianMs']} ms`, 'report', `cache saves ${list['cacheSavesMs']} ms`],
+  [
+    `stop --all of ${list['live']} live demo peers (worst of ${list['stopAllRuns']})`,
+    `${list['stopAllMaxMs']} ms`,
+    '≤ 1500 ms and ≤ 12 × node -e 0',
+    `${list['stopAllRatio']}× ${(list['stopAllMaxMs'] ?? 1e9) <= 1500 && (list['stopAllRatio'] ?? 99) <= 12 ? 'ok' : 'MISSED'}`,
+  ],
   ['start demo peer until up (median)', `${start['medianMs']} ms`, '≤ 600 ms', (start['medianMs'] ?? 1e9) <= 600 ? 'ok' : 'MISSED'],
   ['start demo peer (p90)', `${start['p90Ms']} ms`, '', ''],
   [`registry ${WRITERS} writers × ${UPSERTS} upserts`, `${registry['upsertsPerSecond']} upserts/s`, 'report', ''],
   ['registry lock wait p99', `${registry['lockWaitP99Ms']} ms`, 'report', ''],
+  [`${ADD_LOOPS} × ${ADDS_EACH} concurrent iapeer add: succeeded`, `${adds['succeeded']}/${adds['calls']}`, `${adds['calls']}/${adds['calls']}`, adds['succeeded'] === adds['calls'] ? 'ok' : 'MISSED'],
+  ['concurrent add: wall time per call p50 / p99', `${adds['p50Ms']} / ${adds['p99Ms']} ms`, 'report', `all in ${round((adds['elapsedMs'] ?? 0) / 1000)} s`],
 ];
 const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), 6));
 const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
@@ -203,6 +282,7 @@ const report = {
   list,
   start,
   registry,
+  adds,
 };
 const outDir = join(repo, 'bench-results');
 mkdirSync(outDir, { recursive: true });

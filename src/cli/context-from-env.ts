@@ -12,12 +12,19 @@ export interface VerbInput {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable;
   readonly stdinIsTTY: () => boolean;
+  /** The verb being run, for notices; by default the first word of the command line. */
+  readonly verb?: string;
 }
 
 /** The one dependency object a verb gets: the operations' context and the terminal. */
 export interface Verb {
   readonly ctx: AppContext;
   readonly io: Io;
+}
+
+/** The verb a command line names, as the entry point finds it: its first non-option word. */
+function verbOfArgv(argv: readonly string[]): string {
+  return argv.slice(2).find((arg) => !arg.startsWith('-')) ?? 'iapeer';
 }
 
 /**
@@ -27,6 +34,7 @@ export interface Verb {
  */
 export function contextFromEnv(input: VerbInput): Verb {
   const config = loadConfig(input.env, input.homeDir);
+  const verb = input.verb ?? verbOfArgv(process.argv);
   const io: Io = {
     stdout: input.stdout,
     stderr: input.stderr,
@@ -42,6 +50,8 @@ export function contextFromEnv(input: VerbInput): Verb {
     nodeBin: input.nodeBin,
     // A logging failure never fails the operation; say so once on stderr.
     onLogError: (file, error) => input.stderr.write(`iapeer: warning: cannot write ${file}: ${(error as Error).message}\n`),
+    // What a slow operation waits for, in the shape of an error line but never an error.
+    notice: (message) => input.stderr.write(`iapeer: ${verb}: ${message}\n`),
   });
   return { ctx, io };
 }

@@ -1,20 +1,57 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
-import { isIapeerError } from '../core/errors.js';
+import { ConfigError, UsageError, isIapeerError } from '../core/errors.js';
 import { escapeControl } from '../core/terminal-text.js';
 import { VERSION } from '../core/version.js';
-import { buildProgram } from './program.js';
+import { nearest } from './output.js';
+import { VERB_NAMES, buildProgram, isVerb } from './program.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** `IAPEER_DEBUG=1` adds stacks to errors; read here, where errors are printed. */
+// The words every iapeer flag variable takes (as in core/config.ts, which main does not load: it brings zod).
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+
+/** `IAPEER_DEBUG=1` adds stacks to errors; read here, where errors are printed. A value that is no flag is refused. */
+function debugSetting(env: Env): boolean | ConfigError {
+  const raw = env['IAPEER_DEBUG'];
+  if (raw === undefined) return false;
+  const word = raw.toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  const expected = [...TRUE_WORDS, ...FALSE_WORDS].join(', ');
+  return new ConfigError(
+    'IAPEER_DEBUG',
+    raw === '' ? `is set but empty; expected one of ${expected}, or unset it` : `expected one of ${expected}, got ${JSON.stringify(raw.slice(0, 80))}`,
+  );
+}
+
 function isDebug(env: Env): boolean {
-  return ['1', 'true', 'yes', 'on'].includes((env['IAPEER_DEBUG'] ?? '').toLowerCase());
+  return debugSetting(env) === true;
+}
+
+/** `iapeer help [verb]` is `iapeer [verb] --help`; a word after help that is no verb is refused. */
+function helpRewritten(argv: readonly string[]): readonly string[] {
+  if (argv[2] !== 'help') return argv;
+  const topic = argv[3];
+  if (topic === undefined) return [...argv.slice(0, 2), '--help'];
+  if (!isVerb(topic) || argv.length > 4) {
+    const guess = isVerb(topic) ? undefined : nearest(topic, VERB_NAMES);
+    const problem = isVerb(topic) ? 'takes one verb' : `unknown verb ${JSON.stringify(topic)}${guess === undefined ? '' : `; did you mean ${guess}?`}`;
+    throw new UsageError(`${problem} (verbs: ${VERB_NAMES.join(', ')})`);
+  }
+  return [...argv.slice(0, 2), topic, '--help'];
 }
 
 /** The verb a command line names, for error messages from argument parsing. */
 function verbOf(argv: readonly string[]): string {
   return argv.slice(2).find((arg) => !arg.startsWith('-')) ?? 'iapeer';
+}
+
+/** `iapeer: <verb>` before an error; just `iapeer` when no verb was named. */
+function prefixOf(verb: string): string {
+  // The verb is a word from argv, maybe mistyped: shown, never obeyed.
+  return verb === 'iapeer' ? 'iapeer' : `iapeer: ${escapeControl(verb)}`;
 }
 
 /** One line on stderr, whatever the message holds: text from argv or files is shown, never obeyed. */
@@ -27,12 +64,22 @@ function oneLine(text: string): string {
  * codes. The environment is validated inside each verb's bundle (contextFromEnv), so
  * `--help` and `--version` never depend on it.
  */
-async function main(argv: readonly string[], env: Env): Promise<number> {
+async function main(rawArgv: readonly string[], env: Env): Promise<number> {
+  let argv: readonly string[];
+  try {
+    argv = helpRewritten(rawArgv);
+  } catch (error) {
+    process.stderr.write(`iapeer: help: ${oneLine((error as Error).message)}\n`);
+    return 2;
+  }
   let verb = verbOf(argv);
   let exitCode = 0;
   const program = buildProgram(
     async (name, action) => {
       verb = name;
+      // Checked before a verb runs, like every other variable; help and version need none.
+      const debug = debugSetting(env);
+      if (debug instanceof ConfigError && name !== 'iapeer') throw debug;
       exitCode =
         (await action({
           env,
@@ -55,16 +102,16 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      process.stderr.write(`iapeer: ${verb}: ${oneLine(error.message)} (see: iapeer ${verb === 'iapeer' ? '' : `${verb} `}--help)\n`);
+      process.stderr.write(`${prefixOf(verb)}: ${oneLine(error.message)} (see: iapeer ${isVerb(verb) ? `${verb} ` : ''}--help)\n`);
       return 2;
     }
     if (isIapeerError(error)) {
-      process.stderr.write(`iapeer: ${verb}: ${oneLine(error.message)}\n`);
+      process.stderr.write(`${prefixOf(verb)}: ${oneLine(error.message)}\n`);
       if (isDebug(env)) process.stderr.write(`${error.stack ?? ''}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`iapeer: ${verb}: unexpected failure: ${oneLine(message)}${isDebug(env) ? '' : ' (IAPEER_DEBUG=1 shows the stack)'}\n`);
+    process.stderr.write(`${prefixOf(verb)}: unexpected failure: ${oneLine(message)}${isDebug(env) ? '' : ' (IAPEER_DEBUG=1 shows the stack)'}\n`);
     if (isDebug(env) && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
     return 1;
   }

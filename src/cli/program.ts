@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
 import type { AddOptions } from './commands/add.js';
+import type { SendOptions } from './commands/send.js';
 import type { Verb, VerbInput } from './context-from-env.js';
 
 /** Runs one verb; the action returns the exit code, or nothing for 0. */
@@ -119,7 +121,45 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .action((options: { handoff?: string }) =>
         run('self-fresh', invoke(import('./commands/self-fresh.js'), (m, verb) => m.selfFresh({ handoff: options.handoff }, verb))),
       ),
+
+  send: (program, run) =>
+    program
+      .command('send')
+      .description('deliver a message to a peer (waking it if it is down), or queue it for the daemon')
+      .argument('<target>', 'a peer (its live runtime, else its first) or an identity such as claude-boris')
+      .option('--message <text>', 'the message')
+      .option('--message-file <file>', 'read the message from a file, or - for stdin')
+      .option('--from <identity>', 'the sender: a registered identity (default: PEER_IDENTITY inside a session, else operator)')
+      .option('--topic <topic>', 'a one-word topic for the header')
+      .option('--attachment <path>', 'a file to point the peer at (repeatable)', (path: string, list: string[] = []) => [...list, path])
+      .option('--no-wake', 'do not wake a down peer: queue the message instead')
+      .option('--json', 'print {id, target, identity, outcome}')
+      .action((target: string, options: Omit<SendOptions, 'target'>) =>
+        run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, target }, verb))),
+      ),
+
+  queue: (program, run) =>
+    program
+      .command('queue')
+      .description('messages waiting for delivery, and those set aside after failing too often')
+      .option('--json', 'print a JSON array')
+      .action((options: { json?: boolean }) =>
+        run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true }, verb))),
+      ),
+
+  mcp: (program, run) =>
+    program
+      .command('mcp')
+      .description('the MCP server on stdio, for an agent inside its session (whoami, list_peers, send_to_peer, self_fresh)')
+      .action(() => run('mcp', invoke(import('./commands/mcp.js'), (m, verb) => m.mcp({}, verb)))),
 };
+
+/** Every verb, in the order the help lists them. */
+export const VERB_NAMES: readonly string[] = Object.keys(VERBS);
+
+export function isVerb(word: string): boolean {
+  return Object.hasOwn(VERBS, word);
+}
 
 /**
  * The commander program. With `verb` naming a known verb, only that verb is declared:
@@ -143,14 +183,31 @@ export function buildProgram(run: VerbRunner, version: string, verb?: string): C
     .argument('[runtime]', 'launch the current directory’s peer on this runtime, always fresh (e.g. iapeer claude)')
     .addOption(new Option('--name <peer>', 'peer name (default: the directory’s name)'))
     .addOption(new Option('--detach', 'do not attach after launching'))
-    .action((runtime: string | undefined, options: { name?: string; detach?: boolean }) => {
-      if (runtime === undefined) {
-        program.outputHelp({ error: true });
-        return run('iapeer', () => Promise.resolve(2));
+    // A mistyped verb with its arguments and options (`iapeer lsit --json`) reaches launch,
+    // which alone knows the runtimes, and there is told apart from a runtime with a bad option.
+    .allowExcessArguments()
+    .allowUnknownOption()
+    .action((runtime: string | undefined, options: { name?: string; detach?: boolean }, command: Command) => {
+      if (runtime?.startsWith('-') === true) {
+        return run('iapeer', () => Promise.reject(new UsageError(`unknown option '${runtime}'; see iapeer --help`)));
       }
+      if (runtime === undefined) {
+        if (options.name === undefined && options.detach !== true) {
+          // Bare `iapeer` asks for nothing but the help.
+          program.outputHelp();
+          return run('iapeer', () => Promise.resolve(0));
+        }
+        const flags = `${options.name === undefined ? '' : ` --name ${options.name}`}${options.detach === true ? ' --detach' : ''}`;
+        return run('iapeer', () =>
+          Promise.reject(new UsageError(`a runtime is needed to launch: iapeer <runtime>${flags} (e.g. iapeer claude${flags}); see iapeer --help`)),
+        );
+      }
+      const extra = command.args.slice(1);
       return run(
         runtime,
-        invoke(import('./commands/launch.js'), (m, verb) => m.launch({ runtime, name: options.name, detach: options.detach === true }, verb)),
+        invoke(import('./commands/launch.js'), (m, verb) =>
+          m.launch({ runtime, name: options.name, detach: options.detach === true, extra, verbs: VERB_NAMES }, verb),
+        ),
       );
     });
 

@@ -1,4 +1,4 @@
-/** A message body, initial prompt or handoff: at most 256 KiB (CONTRACT §7). */
+/** A message body, initial prompt or handoff: at most 256 KiB (README, "Messages"). */
 export const MAX_TEXT_BYTES = 256 * 1024;
 
 /** The longest idle timeout, for the environment and for a peer alike: one year. */

@@ -74,7 +74,7 @@ export function formatLine(fields: ReadonlyArray<readonly [string, LogValue]>): 
   return raws.map(([key, raw]) => pair(key, raw)).join(' ');
 }
 
-/** Parses one logfmt line as written by formatLine (used by `iapeer log` and tests). */
+/** Parses one logfmt line as written by formatLine (the tests read the log with it). */
 export function parseLine(line: string): Map<string, string> | undefined {
   const fields = new Map<string, string>();
   const pattern = /([^\s=]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)/gy;

@@ -17,7 +17,8 @@ function label(path: string, what?: string): string {
   return what === undefined ? path : `${what} ${path}`;
 }
 
-function kindOf(info: Stats): string {
+export function kindOf(info: Stats): string {
+  if (info.isFile()) return 'regular file';
   if (info.isFIFO()) return 'fifo';
   if (info.isDirectory()) return 'directory';
   if (info.isSocket()) return 'socket';
@@ -67,9 +68,22 @@ function openRefusal(path: string, error: unknown, what?: string): unknown {
   return error;
 }
 
-function checkRegular(path: string, info: Stats, maxBytes: number, what?: string): void {
+export interface ReadOptions {
+  /** Refuse anything larger (default 16 MiB). */
+  readonly maxBytes?: number;
+  /** Also refuse a file another user owns or can write: its content decides what iapeer runs. */
+  readonly privateOnly?: boolean;
+}
+
+function checkRegular(path: string, info: Stats, options: ReadOptions, what: string): number {
+  const maxBytes = options.maxBytes ?? 16 * MiB;
   if (!info.isFile()) throw kindRefusal(path, kindOf(info), what);
+  if (options.privateOnly === true) {
+    const problem = privacyProblem(path, info, 'file', what);
+    if (problem) throw problem;
+  }
   if (info.size > maxBytes) throw sizeRefusal(path, maxBytes, what);
+  return maxBytes;
 }
 
 /** Joins chunks read until EOF, refusing once more than `maxBytes` arrived (the file may grow after fstat). */
@@ -81,9 +95,10 @@ function collect(chunks: Buffer[], total: number, path: string, maxBytes: number
 /**
  * Reads a small file of iapeer's home, or undefined when it is absent. Refuses a symlink,
  * a FIFO, a directory or a device, and anything over `maxBytes`, without ever blocking.
+ * The checks are made on the opened file (fstat), so nothing can be swapped in between.
  * Synchronous on purpose: start-up reads a few small files and sync is faster there.
  */
-export function readRegularFileSync(path: string, what: string, maxBytes = 16 * MiB): string | undefined {
+export function readRegularFileSync(path: string, what: string, options: ReadOptions = {}): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, READ_FLAGS);
@@ -92,7 +107,7 @@ export function readRegularFileSync(path: string, what: string, maxBytes = 16 * 
     throw openRefusal(path, error, what);
   }
   try {
-    checkRegular(path, fstatSync(fd), maxBytes, what);
+    const maxBytes = checkRegular(path, fstatSync(fd), options, what);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -110,7 +125,7 @@ export function readRegularFileSync(path: string, what: string, maxBytes = 16 * 
 }
 
 /** The asynchronous twin of `readRegularFileSync`, same refusals. */
-export async function readRegularFile(path: string, what: string, maxBytes = 16 * MiB): Promise<string | undefined> {
+export async function readRegularFile(path: string, what: string, options: ReadOptions = {}): Promise<string | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, READ_FLAGS);
@@ -119,7 +134,7 @@ export async function readRegularFile(path: string, what: string, maxBytes = 16 
     throw openRefusal(path, error, what);
   }
   try {
-    checkRegular(path, await handle.stat(), maxBytes, what);
+    const maxBytes = checkRegular(path, await handle.stat(), options, what);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -140,12 +155,12 @@ export async function readRegularFile(path: string, what: string, maxBytes = 16 
  * Opens a log for appending, creating it with `mode` if absent; refuses a symlink
  * (its target would receive the lines) and a FIFO (a write could block forever).
  */
-export async function openAppendRegular(path: string, mode = 0o600): Promise<FileHandle> {
+export async function openAppendRegular(path: string, what?: string, mode = 0o600): Promise<FileHandle> {
   let handle: FileHandle;
   try {
     handle = await open(path, APPEND_FLAGS, mode);
   } catch (error) {
-    throw openRefusal(path, error);
+    throw openRefusal(path, error, what);
   }
   let info: Stats;
   try {
@@ -156,9 +171,34 @@ export async function openAppendRegular(path: string, mode = 0o600): Promise<Fil
   }
   if (!info.isFile()) {
     await handle.close();
-    throw kindRefusal(path, kindOf(info));
+    throw kindRefusal(path, kindOf(info), what);
   }
   return handle;
+}
+
+function modeOf(info: Stats): string {
+  return (info.mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+/**
+ * Why an entry another user could change must not be trusted: owned by someone else,
+ * or writable by group or others (readable is fine). Undefined when it is private enough.
+ */
+export function privacyProblem(path: string, info: Stats, kind: 'dir' | 'file', what: string): RefusedError | undefined {
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    return new RefusedError(
+      `${what} ${path} is owned by uid ${info.uid}, not you (uid ${uid}), so its owner could change what iapeer runs; run: chown ${uid} ${path}`,
+      'EUNSAFE',
+    );
+  }
+  if ((info.mode & 0o022) !== 0) {
+    return new RefusedError(
+      `${what} ${path} has mode ${modeOf(info)}, writable by other users; run: chmod ${kind === 'dir' ? '700' : '600'} ${path}`,
+      'EUNSAFE',
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -188,19 +228,6 @@ export function assertPrivateEnough(path: string, kind: 'dir' | 'file', what: st
     throw new RefusedError(`${what} ${path} is a ${kindOf(info)}, not a directory; move it aside`, 'EUNSAFE');
   }
   if (kind === 'file' && !info.isFile()) throw kindRefusal(path, kindOf(info), what);
-
-  const uid = process.getuid?.();
-  if (uid !== undefined && info.uid !== uid) {
-    throw new RefusedError(
-      `${what} ${path} is owned by uid ${info.uid}, not you (uid ${uid}), so its owner could change what iapeer runs; run: chown ${uid} ${path}`,
-      'EUNSAFE',
-    );
-  }
-  if ((info.mode & 0o022) !== 0) {
-    const mode = (info.mode & 0o7777).toString(8).padStart(4, '0');
-    throw new RefusedError(
-      `${what} ${path} has mode ${mode}, writable by other users; run: chmod ${kind === 'dir' ? '700' : '600'} ${path}`,
-      'EUNSAFE',
-    );
-  }
+  const problem = privacyProblem(path, info, kind, what);
+  if (problem) throw problem;
 }

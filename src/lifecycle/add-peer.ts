@@ -1,13 +1,12 @@
+import { lockIdentities, updatePeers } from './locks.js';
 import { resolve } from 'node:path';
 import { RefusedError, UsageError } from '../core/errors.js';
-import { withIdentityLocks } from '../core/identity-lock.js';
 import { MAX_TEXT_BYTES } from '../core/limits.js';
 import { formatIdentity, parsePersonality, parseRuntimeName } from '../core/names.js';
 import { isDirectory, stateDirOf } from '../core/paths.js';
 import { removeState } from '../registry/markers.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { MAX_DESCRIPTION, type PeerRecord, type Registry, findPeer, withPeer } from '../registry/schema.js';
-import { updateRegistry } from '../registry/update-registry.js';
 import { loadRuntimes, requireRuntime } from '../runtimes/load-runtimes.js';
 import type { AppContext } from './context.js';
 import { endSession } from './end-session.js';
@@ -92,7 +91,7 @@ export async function addPeer(ctx: AppContext, input: AddInput): Promise<AddResu
 
   const planned = droppedBy(findPeer(readRegistry(ctx.paths.registry), personality), runtimes);
   if (planned.length === 0) {
-    const { value } = await updateRegistry(ctx.paths, (current) => {
+    const { value } = await updatePeers(ctx, (current) => {
       const { record, existing } = upsert(current);
       // A runtime dropped by a concurrent update of the same peer: retry the careful way.
       if (droppedBy(existing, runtimes).length > 0) return { next: undefined, value: undefined };
@@ -114,7 +113,7 @@ async function addDroppingRuntimes(
   // Every runtime the peer has had may be dropped: lock them all, so the set cannot move under us.
   const candidates = [...new Set([...(existing?.runtimes ?? []), ...runtimes])];
   const identities = candidates.map((runtime) => formatIdentity({ runtime, personality }));
-  return withIdentityLocks(ctx.paths, identities, async () => {
+  return lockIdentities(ctx, identities, async () => {
     const current = findPeer(readRegistry(ctx.paths.registry), personality);
     const dropped = droppedBy(current, runtimes).filter((runtime) => candidates.includes(runtime));
     const live: string[] = [];
@@ -130,7 +129,7 @@ async function addDroppingRuntimes(
         'ELIVE',
       );
     }
-    const { value } = await updateRegistry(ctx.paths, (now) => {
+    const { value } = await updatePeers(ctx, (now) => {
       const { record, existing: before } = upsert(now);
       const stillDropped = droppedBy(before, runtimes);
       if (stillDropped.some((runtime) => !candidates.includes(runtime))) {

@@ -16,6 +16,12 @@ export interface AppContext {
   readonly childEnv: Readonly<Record<string, string>>;
   /** The node binary running iapeer, used to start the built-in demo runtime. */
   readonly nodeBin: string;
+  /**
+   * Tells the person at the terminal what a slow operation waits for (a held lock), or that
+   * it took over a dead process's lock; absent where nobody is watching. Operations take
+   * locks through locks.ts, which passes it on.
+   */
+  readonly notice?: (message: string) => void;
 }
 
 const NOT_INHERITED = new Set(['TMUX', 'TMUX_PANE', 'PEER_IDENTITY']);
@@ -36,6 +42,7 @@ export interface ContextInput {
   readonly now?: () => Date;
   /** Told once of a failure to write the lifecycle log; the operation goes on regardless. */
   readonly onLogError?: (file: string, error: unknown) => void;
+  readonly notice?: (message: string) => void;
 }
 
 export function createContext(input: ContextInput): AppContext {
@@ -60,5 +67,6 @@ export function createContext(input: ContextInput): AppContext {
     log,
     childEnv: Object.freeze(childEnvOf(input.env)),
     nodeBin: input.nodeBin,
+    ...(input.notice ? { notice: input.notice } : {}),
   };
 }

@@ -22,7 +22,13 @@ export type LifecycleEvent =
   | { ev: 'remove'; personality: string; outcome: 'removed' | 'absent'; ended?: number }
   | { ev: 'self-fresh'; identity: string; handoff: number }
   | { ev: 'interrupt' | 'compact'; identity: string }
-  | { ev: 'deliver'; identity: string; id: string; outcome: string }
+  | {
+      ev: 'deliver';
+      identity: string;
+      id: string;
+      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'unconfirmed';
+      reason?: string;
+    }
   | { ev: 'daemon'; action: 'start' | 'stop'; pid: number };
 
 export const FIELD_ORDER = [

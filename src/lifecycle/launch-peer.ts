@@ -1,8 +1,8 @@
+import { updatePeers } from './locks.js';
 import { basename } from 'node:path';
 import { RefusedError, UsageError } from '../core/errors.js';
 import { normalisePersonality, parsePersonality, parseRuntimeName } from '../core/names.js';
 import { type PeerRecord, findPeer, newPeerRecord, withPeer } from '../registry/schema.js';
-import { updateRegistry } from '../registry/update-registry.js';
 import type { AppContext } from './context.js';
 import { withSessions } from './session-context.js';
 import { type WakeOutcome, wakePeer } from './wake-peer.js';
@@ -37,7 +37,7 @@ export async function launchPeer(ctx: AppContext, input: { runtime: string; pers
   const { personality } = input;
   const sctx = await withSessions(ctx);
   const now = ctx.now().toISOString();
-  const { registry, value: action } = await updateRegistry(ctx.paths, (current) => {
+  const { registry, value: action } = await updatePeers(ctx, (current) => {
     const existing = findPeer(current, personality);
     if (existing && existing.cwd !== ctx.cwd) {
       throw new RefusedError(

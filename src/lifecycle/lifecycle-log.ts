@@ -1,7 +1,8 @@
-import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type LifecycleEvent, eventFields } from './events.js';
 import { formatLine } from '../core/logfmt.js';
+import { ensurePrivateDir } from '../core/paths.js';
+import { openAppendRegular } from '../core/safe-fs.js';
 
 export interface LogRotation {
   readonly maxBytes: number;
@@ -17,7 +18,9 @@ export interface LifecycleLogOptions extends LogRotation {
 /**
  * Appends one logfmt line per decision. Each line is one O_APPEND write under 4 KiB,
  * so lines from several processes never interleave. Rotation happens under a lock and
- * re-checks the size under it, so two processes never shift the files at once.
+ * re-checks the size under it, so two processes never shift the files at once. A log
+ * (or log directory) that is a symlink, a FIFO or another user's is refused, not written
+ * through or waited on; like any logging failure, that never fails the operation.
  */
 export class LifecycleLog {
   private readonly now: () => Date;
@@ -32,8 +35,8 @@ export class LifecycleLog {
   async write(event: LifecycleEvent): Promise<void> {
     try {
       const line = `${formatLine(eventFields(this.now().toISOString(), event))}\n`;
-      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-      const handle = await open(this.file, 'a', 0o600);
+      await ensurePrivateDir(dirname(this.file), 'log directory');
+      const handle = await openAppendRegular(this.file, 'lifecycle log');
       let size: number;
       try {
         await handle.write(line);

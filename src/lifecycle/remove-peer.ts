@@ -1,13 +1,12 @@
+import { lockIdentities, updatePeers } from './locks.js';
 import { readdir, rm } from 'node:fs/promises';
 import { RefusedError } from '../core/errors.js';
-import { withIdentityLocks } from '../core/identity-lock.js';
 import { parsePersonality, tryParseIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
 import { removeState } from '../registry/markers.js';
 import { identitiesOf } from '../registry/peers.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { findPeer } from '../registry/schema.js';
-import { updateRegistry } from '../registry/update-registry.js';
 import type { AppContext } from './context.js';
 import { endSession } from './end-session.js';
 import { withSessions } from './session-context.js';
@@ -35,7 +34,7 @@ export async function removePeer(ctx: AppContext, input: { peer: string; force: 
   }
   const sctx = await withSessions(ctx);
   const identities = [...new Set([...identitiesOf(peer), ...(await leftoverIdentities(ctx.paths.stateRoot, personality))])];
-  const ended = await withIdentityLocks(ctx.paths, identities, async () => {
+  const ended = await lockIdentities(ctx, identities, async () => {
     const looks = await Promise.all(identities.map(async (identity) => ({ identity, liveness: await sctx.sessions.inspect(identity) })));
     const running = looks.filter((look) => look.liveness.state === 'live').map((look) => look.identity);
     if (running.length > 0 && !input.force) {
@@ -46,7 +45,7 @@ export async function removePeer(ctx: AppContext, input: { peer: string; force: 
     }
     // End every session before the record goes, so nothing is left running unowned.
     await Promise.all(looks.map(({ identity, liveness }) => endSession(sctx, identity, liveness)));
-    await updateRegistry(ctx.paths, (current) => ({
+    await updatePeers(ctx, (current) => ({
       next: findPeer(current, personality) ? { ...current, peers: current.peers.filter((p) => p.personality !== personality) } : undefined,
       value: undefined,
     }));

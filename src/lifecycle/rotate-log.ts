@@ -1,4 +1,4 @@
-import { rename, rm, stat } from 'node:fs/promises';
+import { lstat, rename, rm } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 import { acquireLock } from '../core/file-lock.js';
 import type { LogRotation } from './lifecycle-log.js';
@@ -10,7 +10,9 @@ export function rotatedName(file: string, index: number): string {
 /**
  * Shifts `file` → `.1` → … → `.keep`, dropping the oldest. Runs under a lock and
  * re-checks the size under it, so two processes never shift the files at once; a
- * process that finds the lock taken leaves the rotation to its holder.
+ * process that finds the lock taken leaves the rotation to its holder. Renames and
+ * removals act on names, never through links; a log that is not a regular file is
+ * left alone.
  */
 export async function rotateLog(file: string, rotation: LogRotation): Promise<void> {
   let lock;
@@ -21,8 +23,8 @@ export async function rotateLog(file: string, rotation: LogRotation): Promise<vo
     return;
   }
   try {
-    const size = await stat(file).then(
-      (info) => info.size,
+    const size = await lstat(file).then(
+      (info) => (info.isFile() ? info.size : 0),
       () => 0,
     );
     if (size <= rotation.maxBytes) return;

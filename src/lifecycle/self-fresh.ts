@@ -1,5 +1,5 @@
+import { lockIdentities } from './locks.js';
 import { RefusedError, UsageError } from '../core/errors.js';
-import { withIdentityLocks } from '../core/identity-lock.js';
 import { MAX_TEXT_BYTES } from '../core/limits.js';
 import { tryParseIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
@@ -43,7 +43,7 @@ export async function selfFresh(ctx: AppContext, input: { handoff: string | unde
     throw new UsageError(`--handoff is over ${MAX_TEXT_BYTES} bytes, the bound of a message`, 'EINVALIDVALUE');
   }
   const sctx = await withSessions(ctx);
-  await withIdentityLocks(ctx.paths, [identity], async () => {
+  await lockIdentities(ctx, [identity], async () => {
     await writeMarker(stateDirOf(ctx.paths, identity), 'new-eager', { at: ctx.now().toISOString(), handoff });
     await ctx.log.write({ ev: 'self-fresh', identity, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
     hooks.onMarked?.(identity);

@@ -1,8 +1,9 @@
-import { ensureSockDir } from '../core/paths.js';
+import { type Paths, assertHomeSafe, checkSockDirIfPresent, ensureSockDir } from '../core/paths.js';
 import { loadRuntimes, requireRuntime } from '../runtimes/load-runtimes.js';
 import type { Runtime, RuntimeTable } from '../runtimes/runtime.js';
-import { Sessions } from '../transport/session.js';
-import { createTmuxRunner } from '../transport/tmux-client.js';
+import { Sessions, type SpawnedPane } from '../transport/session.js';
+import type { NewSessionSpec } from '../transport/tmux-args.js';
+import { type TmuxRunner, createTmuxRunner } from '../transport/tmux-client.js';
 import type { AppContext } from './context.js';
 
 /** A context for operations that drive sessions: tmux, and the runtime table on demand. */
@@ -15,14 +16,33 @@ export interface SessionContext extends AppContext {
   runtimes(): Promise<RuntimeTable>;
 }
 
-/** Also makes sure the socket directory is private before any tmux call. */
+/**
+ * Sessions whose socket directory is created only when one is spawned: a command that is
+ * refused, or only looks, leaves no directory behind (an absent one means no server).
+ */
+class SpawningSessions extends Sessions {
+  constructor(
+    tmux: TmuxRunner,
+    private readonly dirs: Paths,
+  ) {
+    super(tmux, dirs);
+  }
+
+  override async spawn(spec: NewSessionSpec): Promise<SpawnedPane | undefined> {
+    await ensureSockDir(this.dirs);
+    return super.spawn(spec);
+  }
+}
+
+/** Checks the home and an existing socket directory (private, a real directory) before any tmux call. */
 export async function withSessions(ctx: AppContext): Promise<SessionContext> {
-  await ensureSockDir(ctx.paths);
+  assertHomeSafe(ctx.paths.home);
+  await checkSockDirIfPresent(ctx.paths);
   const tmux = createTmuxRunner(ctx.config.tmuxBin, ctx.childEnv);
   let table: Promise<RuntimeTable> | undefined;
   return {
     ...ctx,
-    sessions: new Sessions(tmux, ctx.paths),
+    sessions: new SpawningSessions(tmux, ctx.paths),
     runtimes: () => (table ??= loadRuntimes(ctx.paths.runtimes, ctx.nodeBin)),
   };
 }

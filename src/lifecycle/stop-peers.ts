@@ -1,26 +1,30 @@
+import { lockIdentities } from './locks.js';
 import { UsageError } from '../core/errors.js';
-import { withIdentityLocks } from '../core/identity-lock.js';
 import { formatIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
 import { writeMarker } from '../registry/markers.js';
 import { identitiesOf, pickRuntime, requirePeer } from '../registry/peers.js';
 import { readRegistry } from '../registry/read-registry.js';
 import type { AppContext } from './context.js';
-import { endSession } from './end-session.js';
+import { checkStateEntries, endSession } from './end-session.js';
 import { type SessionContext, withSessions } from './session-context.js';
 
 export type StopResult =
   | { readonly identity: string; readonly ok: true; readonly was: 'live' | 'down' }
   | { readonly identity: string; readonly ok: false; readonly error: Error };
 
-/** Sessions ended at once: each end mostly waits for a process to exit. */
-const PARALLEL_STOPS = 16;
+/**
+ * Sessions ended at once. Ending one costs little work (no tmux client when its record
+ * holds, see endSession) and mostly waits for processes to exit, so many go together.
+ */
+const PARALLEL_STOPS = 32;
 
 /** Durable stop: mark first, so nothing can wake it while its session is being ended. */
 export async function stopIdentity(ctx: SessionContext, identity: string): Promise<'live' | 'down'> {
   // A socket path that cannot work is refused before anything is marked.
   ctx.sessions.socketOf(identity);
-  const seen = await withIdentityLocks(ctx.paths, [identity], async () => {
+  const seen = await lockIdentities(ctx, [identity], async () => {
+    checkStateEntries(ctx.paths, identity);
     await writeMarker(stateDirOf(ctx.paths, identity), 'stopped', { at: ctx.now().toISOString() });
     return endSession(ctx, identity);
   });

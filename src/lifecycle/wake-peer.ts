@@ -1,13 +1,13 @@
+import { lockIdentities } from './locks.js';
 import type { WakeCause, WakeMode } from './events.js';
-import { clearMarkers, readMarkers, writeMarker } from '../registry/markers.js';
+import { type MarkerValue, clearMarkers, readMarkers, writeMarker } from '../registry/markers.js';
 import { type WakeTrigger, decideWake } from './wake-decision.js';
 import type { PeerRecord } from '../registry/schema.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { Liveness } from '../transport/session.js';
 import { RuntimeEndedError, waitUntilReady } from '../transport/wait-ready.js';
-import { endSession } from './end-session.js';
+import { checkStateEntries, endSession } from './end-session.js';
 import { RefusedError } from '../core/errors.js';
-import { withIdentityLocks } from '../core/identity-lock.js';
 import { formatIdentity } from '../core/names.js';
 import { isDirectory, stateDirOf } from '../core/paths.js';
 import { findExecutable } from '../core/process.js';
@@ -39,6 +39,20 @@ async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readon
   }
 }
 
+/**
+ * Records the session just spawned; a session that cannot be recorded is ended, not left
+ * running where `list` and the next wake could not account for it.
+ */
+async function recordSpawn(ctx: SessionContext, identity: string, record: MarkerValue<'spawned'>): Promise<void> {
+  try {
+    await writeMarker(stateDirOf(ctx.paths, identity), 'spawned', record);
+  } catch (error) {
+    await endSession(ctx, identity).catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RefusedError(`${identity} was started but could not be recorded (${reason}), so it was ended; fix ${stateDirOf(ctx.paths, identity)} and retry`, 'EBADSTATE', { cause: error });
+  }
+}
+
 /** A server whose agent has ended is a zombie: end it, and record the death if iapeer started it. */
 async function clearZombie(ctx: SessionContext, identity: string, seen: Liveness, spawnedByUs: boolean): Promise<void> {
   const settled = await ctx.sessions.settleDeadPane(identity, seen);
@@ -57,6 +71,7 @@ async function decideAndSpawn(
   trigger: WakeTrigger,
 ): Promise<Extract<WakeOutcome, { outcome: 'already-live' }> | Spawned> {
   const dir = stateDirOf(ctx.paths, identity);
+  checkStateEntries(ctx.paths, identity);
   const markers = readMarkers(dir);
   let liveness = await ctx.sessions.inspect(identity);
   if (liveness.state === 'dead-pane' || liveness.state === 'no-session') {
@@ -98,7 +113,7 @@ async function decideAndSpawn(
     env: { ...runtime.env, PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir },
   });
   if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
-  await writeMarker(dir, 'spawned', { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause });
+  await recordSpawn(ctx, identity, { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause });
   await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause });
   const handoff = decision.handoff ? (markers['new-eager']?.handoff ?? null) : null;
   return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause, handoff };
@@ -109,7 +124,7 @@ async function decideAndSpawn(
  * unless the identity was stopped meanwhile (then the stop ended it, and says so).
  */
 async function afterFailedStart(ctx: SessionContext, identity: string, error: RuntimeEndedError): Promise<never> {
-  const stopped = await withIdentityLocks(ctx.paths, [identity], async () => {
+  const stopped = await lockIdentities(ctx, [identity], async () => {
     if (readMarkers(stateDirOf(ctx.paths, identity), ['stopped']).stopped) return true;
     const now = await ctx.sessions.inspect(identity);
     if (now.state === 'dead-pane' || now.state === 'no-session') await clearZombie(ctx, identity, now, true);
@@ -127,7 +142,7 @@ async function afterFailedStart(ctx: SessionContext, identity: string, error: Ru
  */
 export async function wakePeer(ctx: SessionContext, peer: PeerRecord, runtimeName: string, trigger: WakeTrigger): Promise<WakeOutcome> {
   const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
-  const result = await withIdentityLocks(ctx.paths, [identity], () => decideAndSpawn(ctx, peer, runtimeName, identity, trigger));
+  const result = await lockIdentities(ctx, [identity], () => decideAndSpawn(ctx, peer, runtimeName, identity, trigger));
   if (result.outcome === 'already-live') return result;
 
   const runtime = await runtimeOf(ctx, runtimeName);

@@ -1,10 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { errnoCode } from '../core/errors.js';
 import { ensurePrivateDir } from '../core/paths.js';
+import { assertPrivateEnough, readRegularFileSync } from '../core/safe-fs.js';
+import { describeIssues } from '../core/validation.js';
 
 const at = z.string();
 
@@ -54,31 +56,50 @@ function parseMarker<N extends MarkerName>(name: N, text: string | undefined): M
   return parsed.success ? (parsed.data as MarkerValue<N>) : undefined;
 }
 
+/** Markers are a few hundred bytes; anything far larger is not one. */
+const MARKER_MAX_BYTES = 1024 * 1024;
+
+/** State roots this process found private: checked once per command, not once per identity. */
+const safeStateRoots = new Set<string>();
+
+/** The state root (the parent of every identity's directory) must be private, and a real directory. */
+export function assertStateRootSafe(root: string): void {
+  if (safeStateRoots.has(root)) return;
+  assertPrivateEnough(root, 'dir', 'state directory');
+  safeStateRoots.add(root);
+}
+
+/** A marker's text, or undefined if it cannot be trusted: a symlink, a FIFO, a directory, another user's file. */
+function readMarkerText(file: string, name: MarkerName): string | undefined {
+  try {
+    return readRegularFileSync(file, `${name} marker`, { privateOnly: true, maxBytes: MARKER_MAX_BYTES });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads the markers of one identity (all, or only those named). A marker that does not
- * parse is ignored, except `stopped` and `blocked`, whose mere presence is honoured:
- * failing safe means not waking. Marker files are tiny and local, so they are read
- * synchronously: for `list` over a large fleet that is several times faster than
- * hundreds of thread-pool round trips.
+ * parse or cannot be read safely is ignored, except `stopped` and `blocked`, whose mere
+ * presence is honoured: failing safe means not waking. Marker files are tiny and local,
+ * so they are read synchronously: for `list` over a large fleet that is several times
+ * faster than hundreds of thread-pool round trips.
  */
 export function readMarkers(dir: string, only?: readonly MarkerName[]): Markers {
+  assertStateRootSafe(dirname(dir));
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return {};
+    // A file where the directory should be gets a message saying so.
+    assertPrivateEnough(dir, 'dir', 'state directory');
     throw error;
   }
   const markers: Markers = {};
   for (const name of names) {
     if (!isMarkerName(name) || (only && !only.includes(name))) continue;
-    let text: string | undefined;
-    try {
-      text = readFileSync(join(dir, name), 'utf8');
-    } catch {
-      text = undefined;
-    }
-    const value = parseMarker(name, text);
+    const value = parseMarker(name, readMarkerText(join(dir, name), name));
     if (value !== undefined) Object.assign(markers, { [name]: value });
     else if (name === 'stopped') markers.stopped = { at: new Date(0).toISOString() };
     else if (name === 'blocked') markers.blocked = { at: new Date(0).toISOString(), deaths: 0, windowSec: 0 };
@@ -86,9 +107,19 @@ export function readMarkers(dir: string, only?: readonly MarkerName[]): Markers 
   return markers;
 }
 
+/**
+ * Validates, then replaces the marker atomically: the rename replaces a symlink or
+ * anything else found there rather than writing through it. An invalid value is a bug
+ * in iapeer, refused before anything is written.
+ */
 export async function writeMarker<N extends MarkerName>(dir: string, name: N, value: MarkerValue<N>): Promise<void> {
-  await ensurePrivateDir(dir);
-  await writeFileAtomic(join(dir, name), `${JSON.stringify(value)}\n`, { mode: 0o600 });
+  const parsed = MarkerSchemas[name].safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`refusing to write an invalid ${name} marker in ${dir} (${describeIssues(parsed.error.issues)}): a bug in iapeer`);
+  }
+  assertStateRootSafe(dirname(dir));
+  await ensurePrivateDir(dir, 'state directory');
+  await writeFileAtomic(join(dir, name), `${JSON.stringify(parsed.data)}\n`, { mode: 0o600 });
 }
 
 export async function clearMarkers(dir: string, names: readonly MarkerName[]): Promise<void> {

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { CorruptFileError, errnoCode } from '../core/errors.js';
+import { dirname } from 'node:path';
+import { CorruptFileError } from '../core/errors.js';
+import { assertHomeSafe } from '../core/paths.js';
+import { readRegularFileSync } from '../core/safe-fs.js';
 import { describeIssues } from '../core/validation.js';
 import { type Registry, RegistrySchema, emptyRegistry } from './schema.js';
 
@@ -18,17 +20,14 @@ export function parseRegistry(file: string, text: string): Registry {
 }
 
 /**
- * Reads the registry without taking the lock: writers replace it atomically. A missing
- * file is empty. Synchronous on purpose: one small local file, and a thread-pool round
- * trip is a measurable share of a short command's run time.
+ * Reads the registry (`peers.json`, in the home). A missing file is empty. Refused, never
+ * followed or waited on: a home or registry another user can change, a symlink, a FIFO.
+ * Without the lock it is safe because writers replace the file atomically; the locked
+ * writer reads it with this too. Synchronous on purpose: one small local file, and a
+ * thread-pool round trip is a measurable share of a short command's run time.
  */
 export function readRegistry(file: string): Registry {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return emptyRegistry();
-    throw error;
-  }
-  return parseRegistry(file, text);
+  assertHomeSafe(dirname(file));
+  const text = readRegularFileSync(file, 'registry', { privateOnly: true });
+  return text === undefined ? emptyRegistry() : parseRegistry(file, text);
 }

@@ -1,21 +1,29 @@
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isTempFileOf, writeFileAtomic } from '../core/atomic-write.js';
-import { RefusedError, errnoCode } from '../core/errors.js';
-import { acquireLock } from '../core/file-lock.js';
+import { RefusedError } from '../core/errors.js';
+import { acquireLock, describeLockEvent } from '../core/file-lock.js';
 import type { Paths } from '../core/paths.js';
 import { ensureHome } from '../core/paths.js';
-import { parseRegistry } from './read-registry.js';
-import { type Registry, emptyRegistry } from './schema.js';
+import { readRegistry } from './read-registry.js';
+import type { Registry } from './schema.js';
 
 export const REGISTRY_LOCK_STALE_MS = 10_000;
-/** Long enough to outlast a stale lock left by a killed writer, with room to spare. */
+/**
+ * How long the lock may stay with one holder (the line of waiters not moving) before a
+ * writer gives up: longer than a stale lock left by a killed writer lasts. A long line that
+ * moves is waited out.
+ */
 export const REGISTRY_LOCK_WAIT_MS = 30_000;
+
+export interface UpdateOptions {
+  /** Told (once, after about a second) that the update waits for the lock, and of any takeover. */
+  readonly onWait?: ((message: string) => void) | undefined;
+}
 
 export interface UpdateResult<T> {
   readonly registry: Registry;
   readonly value: T;
-  readonly changed: boolean;
 }
 
 /**
@@ -29,17 +37,20 @@ export type Mutation<T> = (current: Registry) => { next: Registry | undefined; v
  * A registry that does not validate is never overwritten, and one update may remove at
  * most one peer, so no bug can write an empty registry over a full one.
  */
-export async function updateRegistry<T>(paths: Paths, mutate: Mutation<T>): Promise<UpdateResult<T>> {
+export async function updateRegistry<T>(paths: Paths, mutate: Mutation<T>, options: UpdateOptions = {}): Promise<UpdateResult<T>> {
   await ensureHome(paths);
+  const { onWait } = options;
   const lock = await acquireLock(paths.registry, paths.registryLock, {
     staleMs: REGISTRY_LOCK_STALE_MS,
     waitMs: REGISTRY_LOCK_WAIT_MS,
+    ...(onWait ? { onWait: (event) => onWait(describeLockEvent('the registry lock', event)) } : {}),
   });
   try {
     await removeOrphanTempFiles(paths.registry);
-    const current = await readUnderLock(paths.registry);
+    // The same safe read as everywhere: a regular file only, never a link or a pipe.
+    const current = readRegistry(paths.registry);
     const { next, value } = mutate(current);
-    if (next === undefined) return { registry: current, value, changed: false };
+    if (next === undefined) return { registry: current, value };
     if (next.peers.length < current.peers.length - 1) {
       throw new RefusedError(
         `refusing to write ${paths.registry}: one update would remove ${current.peers.length - next.peers.length} peers`,
@@ -50,18 +61,9 @@ export async function updateRegistry<T>(paths: Paths, mutate: Mutation<T>): Prom
       mode: 0o600,
       beforeCommit: () => lock.assertHeld(),
     });
-    return { registry: next, value, changed: true };
+    return { registry: next, value };
   } finally {
     await lock.release();
-  }
-}
-
-async function readUnderLock(file: string): Promise<Registry> {
-  try {
-    return parseRegistry(file, await readFile(file, 'utf8'));
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return emptyRegistry();
-    throw error;
   }
 }
 

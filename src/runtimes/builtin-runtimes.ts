@@ -19,7 +19,8 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
       fresh: ['claude'],
       resume: ['claude', '--continue'],
       // Claude Code's input line starts with '>' or '❯', inside a box on older versions.
-      // capture-pane drops trailing spaces, so an empty prompt line ends at the marker.
+      // The screen is matched as drawn: an empty prompt ends in a space, or at the marker
+      // when nothing was drawn after it.
       ready: /^[\s│]*[>❯](\s|$)/m,
       interrupt: 'Escape',
       compact: '/compact',
@@ -40,7 +41,8 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
       name: 'demo',
       fresh: demo,
       resume: [...demo, '--resume'],
-      ready: new RegExp(`^${DEMO_PROMPT.trimEnd()}`, 'm'),
+      // The prompt as drawn, its trailing space included.
+      ready: new RegExp(`^${DEMO_PROMPT}`, 'm'),
       interrupt: 'Escape',
       compact: '/compact',
       env: {},

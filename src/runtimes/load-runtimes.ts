@@ -1,27 +1,33 @@
-import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import * as z from 'zod/mini';
-import { CorruptFileError, NotFoundError, errnoCode } from '../core/errors.js';
+import { CorruptFileError, NotFoundError } from '../core/errors.js';
+import { assertHomeSafe } from '../core/paths.js';
+import { readRegularFile } from '../core/safe-fs.js';
 import { RUNTIME_PATTERN } from '../core/names.js';
+import { unsafePatternReason } from '../core/regex-safety.js';
 import { describeIssues } from '../core/validation.js';
 import { builtinRuntimes } from './builtin-runtimes.js';
 import type { Runtime, RuntimeTable } from './runtime.js';
 
 const argv = z.array(z.string().check(z.minLength(1))).check(z.minLength(1));
 
-function compiles(source: string): boolean {
-  try {
-    new RegExp(source, 'm');
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * A ready pattern is matched many times a second against every screen line, so one that
+ * can backtrack catastrophically is refused here (the reason says why), not run.
+ */
+const readyPattern = z.string().check(
+  z.minLength(1),
+  z.superRefine((source, ctx) => {
+    const reason = unsafePatternReason(source);
+    if (reason !== undefined) ctx.issues.push({ code: 'custom', message: `ready pattern refused: ${reason}`, input: source });
+  }),
+);
 
 /** Unknown keys are refused: a misspelt "redy" should be an error, not a silently ignored line. */
 const RuntimeDefinitionSchema = z.strictObject({
   fresh: argv,
   resume: z.optional(argv),
-  ready: z.optional(z.string().check(z.minLength(1), z.refine(compiles, 'not a valid regular expression'))),
+  ready: z.optional(readyPattern),
   interrupt: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'expected a tmux key name such as Escape or C-c'))),
   compact: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   env: z.optional(
@@ -64,16 +70,16 @@ export function parseRuntimesFile(file: string, text: string, builtins: readonly
   return table;
 }
 
-/** Built-in runtimes overlaid with `runtimes.json`, if there is one. */
+/**
+ * Built-in runtimes overlaid with `runtimes.json` (in the home), if there is one. Its
+ * commands are run as the caller, so a file or home another user can change is refused,
+ * as are a symlink and a FIFO.
+ */
 export async function loadRuntimes(file: string, nodeBin: string): Promise<RuntimeTable> {
   const builtins = builtinRuntimes(nodeBin);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return new Map(builtins.map((runtime) => [runtime.name, runtime]));
-    throw error;
-  }
+  assertHomeSafe(dirname(file));
+  const text = await readRegularFile(file, 'runtimes file', { privateOnly: true, maxBytes: 1024 * 1024 });
+  if (text === undefined) return new Map(builtins.map((runtime) => [runtime.name, runtime]));
   return parseRuntimesFile(file, text, builtins);
 }
 

@@ -12,6 +12,16 @@ export interface Runtime {
   readonly compact: string;
   /** Extra environment for the session. */
   readonly env: Readonly<Record<string, string>>;
+  /** A screen line showing the composer holding text (a draft, a paste, or its placeholder). */
+  readonly composer?: RegExp | undefined;
+  /** A screen line showing the composer empty, for runtimes whose text lines cannot be told apart. */
+  readonly composerEmpty?: RegExp | undefined;
+  /** A screen line showing the runtime working, or holding queued input. */
+  readonly busy?: RegExp | undefined;
+  /** Pause between a paste and its Enter. */
+  readonly settleMs?: number;
+  /** Enter presses after the first, while the composer still holds the message. */
+  readonly enterRetries?: number;
   readonly builtin: boolean;
 }
 

@@ -1,10 +1,12 @@
 /**
- * When a runtime is ready for input, decided from successive screen captures.
- * `strict` is the gate before anything is pasted (CONTRACT §5): the ready pattern on
+ * When a runtime is ready for input, decided from successive screen captures (see the
+ * README). `strict` is the gate before anything is pasted: the ready pattern on
  * 3 consecutive polls 200 ms apart, then a 300 ms settle. `first-sight` is what `start`
- * waits for: the pattern seen once. A runtime without a pattern is ready once its
- * (non-empty) screen has not changed for 2 s, in either mode.
+ * waits for: the pattern seen once. A runtime without a pattern is ready once its screen,
+ * blank or not, has not changed for 2 s, in either mode.
  */
+import { boundedLines } from '../core/regex-safety.js';
+
 export type GateMode = 'strict' | 'first-sight';
 
 export const STRICT_POLL_MS = 200;
@@ -30,8 +32,7 @@ export function gateStep(pattern: RegExp | undefined, mode: GateMode, state: Gat
   const pollMs = mode === 'strict' ? STRICT_POLL_MS : FIRST_SIGHT_POLL_MS;
   if (pattern === undefined) {
     const unchangedSince = screen === state.screen ? state.unchangedSince : now;
-    const quiet = screen.trim() !== '' && now - unchangedSince >= QUIET_SCREEN_MS;
-    if (quiet) return { kind: 'ready', afterMs: 0 };
+    if (now - unchangedSince >= QUIET_SCREEN_MS) return { kind: 'ready', afterMs: 0 };
     return { kind: 'poll', afterMs: STRICT_POLL_MS, state: { streak: 0, screen, unchangedSince } };
   }
   const streak = matchesLine(pattern, screen) ? state.streak + 1 : 0;
@@ -40,9 +41,13 @@ export function gateStep(pattern: RegExp | undefined, mode: GateMode, state: Gat
   return { kind: 'poll', afterMs: pollMs, state: { streak, screen, unchangedSince: now } };
 }
 
-/** The pattern is tried against each screen line, so `^` anchors a line start. */
+/**
+ * The pattern is tried against each screen line as drawn, trailing spaces included, so `^`
+ * anchors a line start. Each line is cut to a bounded length first, so that no screen can
+ * make one match attempt expensive.
+ */
 export function matchesLine(pattern: RegExp, screen: string): boolean {
   const multiline = pattern.flags.includes('m') ? pattern : new RegExp(pattern.source, `${pattern.flags}m`);
   multiline.lastIndex = 0;
-  return multiline.test(screen);
+  return multiline.test(boundedLines(screen));
 }

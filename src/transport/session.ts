@@ -1,11 +1,15 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { SessionError, errnoCode } from '../core/errors.js';
+import { readRegularFile } from '../core/safe-fs.js';
 import type { Paths } from '../core/paths.js';
-import { socketPathOf } from '../core/paths.js';
+import { ensurePrivateDir, socketPathOf, stateDirOf } from '../core/paths.js';
+import { escapeControl } from '../core/terminal-text.js';
 import { isGroupRunning, isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
+import { type ProcessEntry, type TreeSnapshot, anyRunning, scanProcesses, signalAll, snapshotTree } from '../core/process-tree.js';
 import { uniqueSuffix } from '../core/unique-name.js';
 import { probeSocket } from './socket-probe.js';
 import * as args from './tmux-args.js';
@@ -40,40 +44,56 @@ export interface SpawnedPane {
 /** Grace periods when ending a session: hang-up first, then TERM, then KILL. */
 const HANGUP_GRACE_MS = 3000;
 const TERM_GRACE_MS = 2000;
+/** Most agents exit within milliseconds of the hang-up: look often, wait no longer than needed. */
+const EXIT_POLL_MS = 10;
+/** How long one read of the process groups stands for a fresh one, while sessions end together. */
+const GROUP_TABLE_REUSE_MS = 50;
+/**
+ * A scan this recent stands for a fresh one. A process forked since is missed, as one
+ * forked between any scan and the hang-up would be: agents fork seldom, stops are at once.
+ */
+const SCAN_REUSE_MS = 250;
 const EXIT_STATUS_WAIT_MS = 300;
 
-/** A death by signal N is reported as 128 + N, as shells do. */
-function exitStatusOf(status: string | undefined, signal: string | undefined): number | undefined {
-  if (status !== undefined && /^\d+$/.test(status)) return Number(status);
-  if (signal !== undefined && /^\d+$/.test(signal)) return 128 + Number(signal);
-  return undefined;
+/** Where the runtime's wrapper writes its exit status (see newSessionArgs). */
+const EXIT_FILE = 'exit-status';
+
+/** What tmux printed, quoted and cut short, for an error message. */
+function printed(text: string): string {
+  const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return JSON.stringify(escapeControl(cut));
 }
 
-function parsePane(line: string): PaneInfo | undefined {
-  const [pid, dead, status, tty, inMode, serverPid, signal] = line.split('\t');
-  const pidNumber = Number(pid);
-  if (!Number.isInteger(pidNumber) || pidNumber <= 0) return undefined;
-  return {
-    pid: pidNumber,
-    dead: dead === '1',
-    exitStatus: exitStatusOf(status, signal),
-    tty: tty ?? '',
-    inMode: inMode === '1',
-    serverPid: Number(serverPid),
-  };
+/** A line that is not what was asked for is an error, never read as "dead" or "not live". */
+function parsePane(identity: string, line: string): PaneInfo {
+  const pane = args.parsePaneLine(line);
+  if (!pane) throw new SessionError(`tmux printed ${printed(line)} for ${identity}, not the pane line asked for; check that tmux -V says 3.2 or later`);
+  return pane;
 }
 
-function livenessOf(paneLine: string): Liveness {
-  const pane = parsePane(paneLine);
-  if (!pane) return { state: 'no-session' };
+/** No line at all means the session exists without the agent's pane (see listPanesArgs). */
+function livenessOf(identity: string, paneLine: string): Liveness {
+  if (paneLine === '') return { state: 'no-session' };
+  const pane = parsePane(identity, paneLine);
   return pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane };
+}
+
+/** The wrapper's record, when tmux did not record a dead pane's status (tmux 3.3 sometimes does not). */
+async function exitStatusOf(liveness: Liveness, exitFile: string): Promise<Liveness> {
+  if (liveness.state !== 'dead-pane' || liveness.pane.exitStatus !== undefined) return liveness;
+  const text = await readFile(exitFile, 'utf8').catch(() => '');
+  const status = /^\d{1,3}\n?$/.test(text) ? Number(text.trim()) : undefined;
+  return status === undefined ? liveness : { state: 'dead-pane', pane: { ...liveness.pane, exitStatus: status } };
 }
 
 /**
  * One tmux server per identity, each on its own socket in the socket directory, which
- * withSessions (the only maker of Sessions) has created and checked beforehand.
+ * withSessions (the only maker of Sessions) has checked, and which is created on the first spawn.
  */
 export class Sessions {
+  /** The latest scan of the process table, shared by sessions ended at the same time. */
+  private scan: { readonly startedAt: number; readonly table: Promise<ProcessTable> } | undefined;
+
   constructor(
     private readonly tmux: TmuxRunner,
     private readonly paths: Paths,
@@ -88,7 +108,7 @@ export class Sessions {
   }
 
   private async writeConfig(file: string): Promise<void> {
-    const current = await readFile(file, 'utf8').catch(() => undefined);
+    const current = await readRegularFile(file, 'tmux config').catch(() => undefined);
     if (current !== args.TMUX_CONFIG) await writeFileAtomic(file, args.TMUX_CONFIG, { mode: 0o600 });
   }
 
@@ -96,28 +116,44 @@ export class Sessions {
   async spawn(spec: args.NewSessionSpec): Promise<SpawnedPane | undefined> {
     const server = this.server(spec.identity);
     await this.writeConfig(server.configFile);
-    const result = await this.tmux.run(args.newSessionArgs(server, spec));
+    const stateDir = stateDirOf(this.paths, spec.identity);
+    await ensurePrivateDir(stateDir, 'state directory');
+    const exitFile = join(stateDir, EXIT_FILE);
+    await rm(exitFile, { force: true });
+    const result = await this.tmux.run(args.newSessionArgs(server, spec, exitFile));
     if (!result.ok) {
       if (isDuplicateSession(result.stderr)) return undefined;
       throw new SessionError(`tmux could not start ${spec.identity}: ${result.stderr.trim() || 'no reason given'}`);
     }
-    const [pid, tty, serverPid] = result.stdout.trim().split('\t');
-    return { pid: Number(pid), tty: tty ?? '', serverPid: Number(serverPid) };
+    const spawned = args.parseSpawnLine(result.stdout.trim());
+    if (!spawned) throw new SessionError(`tmux started ${spec.identity} but printed ${printed(result.stdout)} instead of its pane; end it with: iapeer stop`);
+    return spawned;
+  }
+
+  private exitFile(identity: string): string {
+    return join(stateDirOf(this.paths, identity), EXIT_FILE);
   }
 
   async inspect(identity: string): Promise<Liveness> {
     const result = await this.tmux.run(args.listPanesArgs(this.server(identity), identity));
     if (!result.ok) return this.failedLook(identity, result.stderr);
-    return livenessOf(result.stdout.split('\n')[0] ?? '');
+    return exitStatusOf(livenessOf(identity, result.stdout.split('\n')[0] ?? ''), this.exitFile(identity));
   }
 
-  /** Liveness and screen together, in one tmux call (the readiness gate polls this). */
+  /**
+   * Liveness and screen together, in one tmux call (the readiness gate polls this). A dead
+   * pane's screen comes with a little history, as tmux's notice may have scrolled its last words.
+   */
   async look(identity: string): Promise<{ liveness: Liveness; screen: string }> {
     const result = await this.tmux.run(args.paneAndScreenArgs(this.server(identity), identity));
     if (!result.ok) return { liveness: this.failedLook(identity, result.stderr), screen: '' };
     const newline = result.stdout.indexOf('\n');
     const paneLine = newline === -1 ? result.stdout : result.stdout.slice(0, newline);
-    return { liveness: livenessOf(paneLine), screen: newline === -1 ? '' : result.stdout.slice(newline + 1) };
+    const liveness = livenessOf(identity, paneLine);
+    const screen = newline === -1 ? '' : result.stdout.slice(newline + 1);
+    if (liveness.state !== 'dead-pane') return { liveness, screen };
+    const lastWords = await this.tmux.run(args.lastWordsArgs(this.server(identity)));
+    return { liveness: await exitStatusOf(liveness, this.exitFile(identity)), screen: lastWords.ok ? lastWords.stdout : screen };
   }
 
   private failedLook(identity: string, stderr: string): Liveness {
@@ -168,40 +204,88 @@ export class Sessions {
 
   /**
    * Ends the identity's server and makes sure nothing is left: the agent is hung up, then
-   * terminated, then killed; processes of its group that outlive the hang-up are ended too;
-   * the socket is removed once no server answers on it.
+   * terminated, then killed, and so is every process of its group and of its tree (see
+   * endGroup); the socket is removed once no server answers on it. Returns what was there.
+   * `seen` is what the caller knows already: what tmux said, or what was recorded at spawn,
+   * which is trusted only when the process table confirms it (the pane's process is a
+   * running child of the recorded server). That spares a tmux client per session, which
+   * is most of the cost of ending many at once.
    */
-  async kill(identity: string, known?: PaneInfo): Promise<void> {
+  async kill(identity: string, seen?: Liveness | SpawnedPane): Promise<Liveness> {
     const server = this.server(identity);
-    const pane = known ?? (await this.paneOf(identity));
-    const killed = await this.tmux.run(args.killServerArgs(server));
-    if (!killed.ok && !isNoServer(killed.stderr)) {
-      throw new SessionError(`tmux could not end ${identity}: ${killed.stderr.trim()}`);
-    }
-    if (pane) await this.endGroup(pane);
+    const given = seen !== undefined && 'state' in seen ? seen : undefined;
+    const recorded = seen !== undefined && !('state' in seen) ? seen : undefined;
+    const scan = given?.state === 'live' || recorded !== undefined ? await this.recentScan() : undefined;
+    const confirmed = recorded === undefined || scan === undefined ? undefined : confirmRecord(recorded, scan);
+    const looked = given ?? confirmed ?? (await this.inspect(identity));
+    if (looked.state === 'no-server') return looked;
+    const pane = looked.state === 'no-session' ? undefined : looked.pane;
+    // Before the hang-up: once the agent dies its children are reparented and lost to a search.
+    const tree = looked.state === 'live' ? await treeIn(looked.pane.pid, scan ?? (await this.recentScan())) : NO_TREE;
+    await this.endServer(identity, server, pane);
+    if (pane) await this.endGroup(pane, tree);
     // The server stops listening at once but exits (and reaps the pane) a moment later;
     // tmux never unlinks its socket, so a new server may take the path straight away.
-    if (!(await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS))) {
+    if (!(await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS, EXIT_POLL_MS))) {
+      // A server the record did not know of holds the socket: end it as tmux tells.
+      if (confirmed !== undefined) return this.kill(identity);
       throw new SessionError(`the tmux server of ${identity} still answers on ${server.socket} after kill-server; its socket was left in place`);
     }
     await rm(server.socket, { force: true }).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
+    return looked;
   }
 
-  /** The agent's process group (the agent leads it): waits out the hang-up, then TERM, then KILL. */
-  private async endGroup(pane: PaneInfo): Promise<void> {
+  /**
+   * tmux's kill-server is the server sending itself SIGTERM; with the server's pid known,
+   * sending it from here does the same without starting a tmux client.
+   */
+  private async endServer(identity: string, server: args.Server, pane: PaneInfo | undefined): Promise<void> {
+    if (pane !== undefined && Number.isInteger(pane.serverPid) && pane.serverPid > 1) {
+      try {
+        process.kill(pane.serverPid, 'SIGTERM');
+      } catch (error) {
+        if (errnoCode(error) !== 'ESRCH') throw error;
+      }
+      return;
+    }
+    const killed = await this.tmux.run(args.killServerArgs(server));
+    if (!killed.ok && !isNoServer(killed.stderr)) {
+      throw new SessionError(`tmux could not end ${identity}: ${killed.stderr.trim()}`);
+    }
+  }
+
+  /**
+   * Ends the agent (which leads its process group), the rest of the group, and every
+   * process of its tree seen before the hang-up, which finds a child that left the group
+   * with setsid(). Waits out the hang-up for the agent, then TERM to what is left, then KILL.
+   * What still escapes: a daemon that double-forked before the snapshot (already
+   * reparented to init, so no descendant; Codex's app-server, shared per HOME, is one),
+   * and a process forked after the snapshot by one outside the group.
+   */
+  private async endGroup(pane: PaneInfo, tree: PaneTree): Promise<void> {
     const agentExited = async () => !(await isProcessRunning(pane.pid));
-    const groupExited = async () => !(await isGroupRunning(pane.pid));
-    const agentGone = pane.dead || (await pollUntil(agentExited, HANGUP_GRACE_MS));
-    if (agentGone && (await groupExited())) return;
-    signalGroup(pane.pid, 'SIGTERM');
-    if (!(await pollUntil(groupExited, TERM_GRACE_MS, 50))) signalGroup(pane.pid, 'SIGKILL');
+    const allExited = () => treeAndGroupExited(pane.pid, tree);
+    const agentGone = pane.dead || (await pollUntil(agentExited, HANGUP_GRACE_MS, EXIT_POLL_MS));
+    if (agentGone && (await allExited())) return;
+    await signalRest(pane, tree, 'SIGTERM');
+    if (await pollUntil(allExited, TERM_GRACE_MS, EXIT_POLL_MS)) return;
+    await signalRest(pane, tree, 'SIGKILL');
   }
 
-  private async paneOf(identity: string): Promise<PaneInfo | undefined> {
-    const liveness = await this.inspect(identity);
-    return liveness.state === 'live' || liveness.state === 'dead-pane' ? liveness.pane : undefined;
+  /**
+   * The process table, shared by sessions ended at the same time: a scan per session
+   * would swamp the machine.
+   */
+  private recentScan(): Promise<ProcessTable> {
+    if (this.scan === undefined || performance.now() - this.scan.startedAt > SCAN_REUSE_MS) {
+      this.scan = {
+        startedAt: performance.now(),
+        table: scanProcesses().then((entries) => ({ entries, byPid: new Map(entries.map((entry) => [entry.pid, entry])) })),
+      };
+    }
+    return this.scan.table;
   }
 
   private async expectOk(identity: string, what: string, argv: string[], input?: string): Promise<void> {
@@ -211,4 +295,123 @@ export class Sessions {
       throw new SessionError(`cannot ${what} ${identity}: ${reason}`);
     }
   }
+}
+
+/** One scan of the process table, with each process by its pid. */
+interface ProcessTable {
+  readonly entries: readonly ProcessEntry[];
+  readonly byPid: ReadonlyMap<number, ProcessEntry>;
+}
+
+/** A pane's process tree as seen before its hang-up; `selfInside` when this process is in it. */
+interface PaneTree {
+  readonly snapshot: TreeSnapshot;
+  readonly selfInside: boolean;
+}
+
+const NO_TREE: PaneTree = { snapshot: { pids: [], startTimes: new Map() }, selfInside: false };
+
+/**
+ * The pane's process tree in a scan, less this process and its ancestors: `self-fresh`
+ * runs inside the session it ends and has to outlive it to remove the socket.
+ */
+async function treeIn(pid: number, table: ProcessTable): Promise<PaneTree> {
+  const snapshot = await snapshotTree(pid, () => Promise.resolve([...table.entries]));
+  const mine = ancestryOf(process.pid, table);
+  return {
+    snapshot: { pids: snapshot.pids.filter((member) => !mine.has(member)), startTimes: snapshot.startTimes },
+    selfInside: mine.has(pid),
+  };
+}
+
+/** A live pane as recorded at spawn, when the scan shows its process running as a child of the recorded server. */
+function confirmRecord(recorded: SpawnedPane, table: ProcessTable): Liveness | undefined {
+  const agent = table.byPid.get(recorded.pid);
+  const server = table.byPid.get(recorded.serverPid);
+  if (agent === undefined || server === undefined || agent.zombie || server.zombie || agent.ppid !== server.pid) return undefined;
+  return {
+    state: 'live',
+    pane: { pid: recorded.pid, dead: false, exitStatus: undefined, tty: recorded.tty, inMode: false, serverPid: recorded.serverPid },
+  };
+}
+
+/** A process and its ancestors in a scan of the process table. */
+function ancestryOf(pid: number, table: ProcessTable): Set<number> {
+  const chain = new Set<number>();
+  for (let current: number | undefined = pid; current !== undefined && current > 1 && !chain.has(current); current = table.byPid.get(current)?.ppid) {
+    chain.add(current);
+  }
+  return chain;
+}
+
+/** True while any process of the group exists, zombies and this process included: one system call. */
+function groupExists(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) !== 'ESRCH';
+  }
+}
+
+/**
+ * True once the tree and the group have exited. The group's zombies (the agent among them)
+ * wait for init to reap them, which some inits do only after a while: when the group
+ * still exists, whether any of it runs is read from the process table.
+ */
+async function treeAndGroupExited(group: number, tree: PaneTree): Promise<boolean> {
+  if (await anyRunning(tree.snapshot)) return false;
+  return !groupExists(group) || !(await groupRunning(group));
+}
+
+let groupTable: { readonly at: number; readonly running: ReadonlyMap<number, readonly number[]> } | undefined;
+
+/**
+ * True while a process of the group other than this one runs (zombies aside). On Linux
+ * one synchronous pass over /proc answers for every group and is shared for a moment by
+ * the sessions ended at the same time; a pass per session and poll would swamp the machine.
+ */
+async function groupRunning(group: number): Promise<boolean> {
+  if (groupTable === undefined || performance.now() - groupTable.at > GROUP_TABLE_REUSE_MS) {
+    const running = runningByGroup();
+    if (running === undefined) return isGroupRunning(group);
+    groupTable = { at: performance.now(), running };
+  }
+  return (groupTable.running.get(group) ?? []).some((pid) => pid !== process.pid);
+}
+
+/** Running (not zombie) pids by process group, from /proc; undefined where there is none. */
+function runningByGroup(): Map<number, number[]> | undefined {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const running = new Map<number, number[]>();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the command name, which may hold spaces and parens: state, ppid, pgrp.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state === 'Z' || state === 'X' || pgrp === undefined) continue;
+    const members = running.get(Number(pgrp));
+    if (members === undefined) running.set(Number(pgrp), [Number(name)]);
+    else members.push(Number(name));
+  }
+  return running;
+}
+
+/**
+ * Signals what is left of the group and of the tree. The group is not killed when this
+ * process is inside it (self-fresh): its tree, which leaves this process out, is.
+ */
+async function signalRest(pane: PaneInfo, tree: PaneTree, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  if (signal === 'SIGTERM' || !tree.selfInside) signalGroup(pane.pid, signal);
+  await signalAll(tree.snapshot, signal);
 }

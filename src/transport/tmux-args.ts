@@ -1,12 +1,25 @@
 /**
  * Every tmux command line iapeer runs is built here. Targets are always exact: the
- * session `=<identity>`, the agent's pane by its id. Formats are tab-separated for
- * parsing, and each server gets iapeer's own config file so that user settings cannot
- * change its behaviour.
+ * session `=<identity>`, the agent's pane by its id. Formats separate fields with a
+ * printable character, and each server gets iapeer's own config file so that user
+ * settings cannot change its behaviour.
  */
 
-export const PANE_FORMAT =
-  '#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_tty}\t#{pane_in_mode}\t#{pid}\t#{pane_dead_signal}';
+/**
+ * Without a UTF-8 locale (launchd, cron) a tmux client prints `_` for a tab or any other
+ * control character, so fields are separated by a character that survives any locale.
+ */
+export const FIELD_SEPARATOR = '|';
+
+export const PANE_FORMAT = [
+  '#{pane_pid}',
+  '#{pane_dead}',
+  '#{pane_dead_status}',
+  '#{pane_tty}',
+  '#{pane_in_mode}',
+  '#{pid}',
+  '#{pane_dead_signal}',
+].join(FIELD_SEPARATOR);
 
 /**
  * The agent's pane. Each identity has a server of its own, created together with its
@@ -15,7 +28,56 @@ export const PANE_FORMAT =
  */
 export const AGENT_PANE = '%0';
 const ONLY_AGENT_PANE = `#{==:#{pane_id},${AGENT_PANE}}`;
-export const SPAWN_FORMAT = '#{pane_pid}\t#{pane_tty}\t#{pid}';
+export const SPAWN_FORMAT = ['#{pane_pid}', '#{pane_tty}', '#{pid}'].join(FIELD_SEPARATOR);
+
+export interface PaneFields {
+  readonly pid: number;
+  readonly dead: boolean;
+  /** Exit status, 128 + N for a death by signal N; undefined when tmux recorded neither. */
+  readonly exitStatus: number | undefined;
+  readonly tty: string;
+  readonly inMode: boolean;
+  readonly serverPid: number;
+}
+
+const PID = /^[1-9]\d{0,9}$/;
+const FLAG = /^[01]$/;
+const OPTIONAL_NUMBER = /^\d{0,9}$/;
+
+/** A line of PANE_FORMAT, or undefined when it is not one (never read as "dead" or "absent"). */
+export function parsePaneLine(line: string): PaneFields | undefined {
+  const fields = line.split(FIELD_SEPARATOR);
+  if (fields.length !== 7) return undefined;
+  const [pid = '', dead = '', status = '', tty = '', inMode = '', serverPid = '', signal = ''] = fields;
+  const numbers = PID.test(pid) && PID.test(serverPid) && OPTIONAL_NUMBER.test(status) && OPTIONAL_NUMBER.test(signal);
+  if (!numbers || !FLAG.test(dead) || !FLAG.test(inMode)) return undefined;
+  const exitStatus = status !== '' ? Number(status) : signal !== '' ? 128 + Number(signal) : undefined;
+  return { pid: Number(pid), dead: dead === '1', exitStatus, tty, inMode: inMode === '1', serverPid: Number(serverPid) };
+}
+
+/** What new-session prints with SPAWN_FORMAT, or undefined when it is not that. */
+export function parseSpawnLine(line: string): { pid: number; tty: string; serverPid: number } | undefined {
+  const fields = line.split(FIELD_SEPARATOR);
+  if (fields.length !== 3) return undefined;
+  const [pid = '', tty = '', serverPid = ''] = fields;
+  if (!PID.test(pid) || !PID.test(serverPid) || tty === '') return undefined;
+  return { pid: Number(pid), tty, serverPid: Number(serverPid) };
+}
+
+/** History lines read with a dead pane's screen: tmux's "Pane is dead" notice scrolls the screen. */
+const LAST_WORDS_HISTORY = 20;
+
+/**
+ * The runtime runs under a small sh that writes its exit status to a file before leaving:
+ * tmux 3.3 sometimes never records a dead pane's status. The sh catches INT and QUIT, so
+ * that C-c or C-\ in a cooked terminal reaches the runtime without ending the session
+ * (a caught signal is back to its default in the runtime). Its own messages (such as
+ * "Terminated" for a runtime killed by a signal) go to /dev/null, not onto the runtime's
+ * screen; an inner sh gives the runtime its stderr back and execs it. `"$@"` runs argv as
+ * it is, never through a shell string. A runtime killed by signal N leaves 128 + N.
+ */
+const RUN_AND_RECORD = `f=$1; shift; trap : INT QUIT; exec 4>&2 2>/dev/null; /bin/sh -c 'exec 2>&4 4>&-; exec "$@"' "$0" "$@"; s=$?; echo "$s" > "$f"; exit "$s"`;
+export const WRAPPER_NAME = 'iapeer-run';
 
 /** Session window size for detached servers; tmux resizes it to the terminal on attach. */
 const WIDTH = '200';
@@ -47,7 +109,8 @@ export interface NewSessionSpec {
   readonly argv: readonly string[];
 }
 
-export function newSessionArgs(server: Server, spec: NewSessionSpec): string[] {
+/** `exitFile` is where the wrapper records the runtime's exit status. */
+export function newSessionArgs(server: Server, spec: NewSessionSpec, exitFile: string): string[] {
   const envArgs = Object.entries(spec.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
   return command(server, [
     'new-session',
@@ -65,8 +128,12 @@ export function newSessionArgs(server: Server, spec: NewSessionSpec): string[] {
     '-F',
     SPAWN_FORMAT,
     '--',
-    // tmux hands a single argument to the shell as a command string; `env` runs it as is.
-    ...(spec.argv.length === 1 ? ['env', '--', ...spec.argv] : spec.argv),
+    '/bin/sh',
+    '-c',
+    RUN_AND_RECORD,
+    WRAPPER_NAME,
+    exitFile,
+    ...spec.argv,
   ]);
 }
 
@@ -75,10 +142,18 @@ export function listPanesArgs(server: Server, identity: string): string[] {
   return command(server, ['list-panes', '-s', '-t', `=${identity}`, '-f', ONLY_AGENT_PANE, '-F', PANE_FORMAT]);
 }
 
-/** The pane's state and its screen in one tmux client call: the first line is PANE_FORMAT. */
+/**
+ * The pane's state and its screen in one tmux client call: the first line is PANE_FORMAT.
+ * `-N` keeps trailing spaces, so a ready pattern sees the screen as drawn (`^> ` matches).
+ */
 export function paneAndScreenArgs(server: Server, identity: string): string[] {
   // The ';' separator is added unescaped on purpose: it joins two tmux commands.
-  return [...listPanesArgs(server, identity), ';', ...['capture-pane', '-p', '-t', AGENT_PANE].map(escapeTmuxArg)];
+  return [...listPanesArgs(server, identity), ';', ...['capture-pane', '-p', '-N', '-t', AGENT_PANE].map(escapeTmuxArg)];
+}
+
+/** A dead pane's screen with the last lines of history, where its last words may have scrolled. */
+export function lastWordsArgs(server: Server): string[] {
+  return command(server, ['capture-pane', '-p', '-S', `-${LAST_WORDS_HISTORY}`, '-t', AGENT_PANE]);
 }
 
 export function killServerArgs(server: Server): string[] {
@@ -121,5 +196,8 @@ set -g history-limit 50000
 set -s escape-time 10
 set -g status-left "[#{session_name}] "
 set -g status-left-length 70
-set -g status-right "iapeer · detach: C-b d"
+# Inside another tmux (the client's terminal answers as tmux, or its TERM is tmux's), C-b d
+# would detach that outer tmux: its C-b C-b sends C-b through, then d detaches this one.
+set -g status-right-length 60
+set -g status-right "#{?#{||:#{m:tmux*,#{client_termtype}},#{m:tmux*,#{client_termname}}},iapeer · nested: detach with C-b C-b d,iapeer · detach: C-b d}"
 `;

@@ -3,8 +3,11 @@ import { SessionError } from '../core/errors.js';
 import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from './readiness.js';
 import type { Liveness, Sessions } from './session.js';
 
-/** The runtime's last words: the last non-blank line, past tmux's own "Pane is dead" notice. */
-function lastLine(screen: string): string {
+/**
+ * The runtime's last words: the last non-blank line, past tmux's own "Pane is dead" notice,
+ * trimmed for display (the screen is captured with its trailing spaces).
+ */
+export function lastLine(screen: string): string {
   const lines = screen
     .split('\n')
     .map((line) => line.trim())
@@ -40,7 +43,10 @@ export async function waitUntilReady(
   let state = INITIAL_GATE;
   for (;;) {
     const { liveness, screen } = await sessions.look(identity);
-    if (liveness.state !== 'live') throw new RuntimeEndedError(endedMessage(identity, liveness, screen), liveness);
+    if (liveness.state !== 'live') {
+      const settled = await sessions.settleDeadPane(identity, liveness);
+      throw new RuntimeEndedError(endedMessage(identity, settled, screen), settled);
+    }
     const step = gateStep(ready, mode, state, screen, Date.now());
     if (step.kind === 'ready') {
       if (step.afterMs > 0) await sleep(step.afterMs);

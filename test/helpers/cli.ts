@@ -24,11 +24,16 @@ export interface TestHome {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The caller's environment without tmux, identity or iapeer settings, and without a locale:
+ * launchd and cron set none, so the whole suite runs in that harder case.
+ */
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
     if (key === 'TMUX' || key === 'TMUX_PANE' || key === 'PEER_IDENTITY' || key.startsWith('IAPEER_')) continue;
+    if (key === 'LANG' || key === 'LANGUAGE' || key.startsWith('LC_')) continue;
     env[key] = value;
   }
   return env;

@@ -3,6 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { REPO, waitFor } from './cli.js';
+import { scaled } from './deadline.js';
 
 /** A test/fixtures/<name>.ts process run under tsx, with its output collected. */
 export interface Fixture {
@@ -50,6 +51,7 @@ export function spawnFixture(name: string, args: readonly string[]): Fixture {
 /**
  * Waits until every fixture has printed `ready`, then writes the go-file with a start time
  * a little ahead, so that they all begin at the same moment whatever their start-up took.
+ * Both the deadline and the lead are stretched by the machine's load (see deadline.ts).
  */
 export async function releaseTogether(fixtures: readonly Fixture[], goFile: string, timeoutMs: number, leadMs = 300): Promise<void> {
   await waitFor(
@@ -59,16 +61,16 @@ export async function releaseTogether(fixtures: readonly Fixture[], goFile: stri
       return fixtures.every((fixture) => fixture.stdout.startsWith('ready\n'));
     },
     `${fixtures.length} fixtures to be ready`,
-    timeoutMs,
+    scaled(timeoutMs),
     20,
   );
-  writeFileSync(`${goFile}.tmp`, String(Date.now() + leadMs));
+  writeFileSync(`${goFile}.tmp`, String(Date.now() + scaled(leadMs)));
   renameSync(`${goFile}.tmp`, goFile);
 }
 
-/** Waits for every fixture to end and expects each to have exited 0. */
+/** Waits for every fixture to end (deadline stretched by the load) and expects each to have exited 0. */
 export async function allExited(fixtures: readonly Fixture[], what: string, timeoutMs: number): Promise<void> {
-  await waitFor(() => fixtures.every(exited), what, timeoutMs, 50);
+  await waitFor(() => fixtures.every(exited), what, scaled(timeoutMs), 50);
   await Promise.all(fixtures.map((fixture) => fixture.exit));
   for (const fixture of fixtures) expect(fixture.child.exitCode, describeFixture(fixture)).toBe(0);
 }

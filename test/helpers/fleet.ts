@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type CliResult, type TestHome, tmux, waitFor } from './cli.js';
+import { scaled } from './deadline.js';
 
 export interface TranscriptEntry {
   readonly kind: string;
@@ -21,7 +22,7 @@ export async function transcript(cwd: string): Promise<TranscriptEntry[]> {
 }
 
 export async function waitForTranscript(cwd: string, what: string, match: (entry: TranscriptEntry) => boolean): Promise<TranscriptEntry> {
-  return waitFor(async () => (await transcript(cwd)).find(match), what);
+  return waitFor(async () => (await transcript(cwd)).find(match), what, scaled(15_000));
 }
 
 /** A working directory for a peer inside the test home. */

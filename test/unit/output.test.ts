@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { colorizer, formatDuration, formatTable, printJson, printLine } from '../../src/cli/output.js';
+import { colorizer, formatDuration, formatTable, nearest, printJson, printLine } from '../../src/cli/output.js';
 import type { Io } from '../../src/cli/io.js';
 
 function captureIo(stdoutIsTTY: boolean): { io: Io; stdout: () => string } {
@@ -121,5 +121,30 @@ describe('printing', () => {
     printLine(io, 'hello');
     printLine(io, 'world');
     expect(stdout()).toBe('hello\nworld\n');
+  });
+});
+
+describe('nearest', () => {
+  const verbs = ['add', 'list', 'start', 'stop', 'remove', 'attach', 'interrupt', 'compact', 'self-fresh'];
+
+  it('finds the verb a typo meant: swapped, missing, extra or wrong letters, any case', () => {
+    expect(nearest('strat', verbs)).toBe('start');
+    expect(nearest('lst', verbs)).toBe('list');
+    expect(nearest('attch', verbs)).toBe('attach');
+    expect(nearest('remvoe', verbs)).toBe('remove');
+    expect(nearest('Stop', verbs)).toBe('stop');
+    expect(nearest('selffresh', verbs)).toBe('self-fresh');
+  });
+
+  it('prefers the closest candidate, the earlier one on a tie', () => {
+    expect(nearest('stat', verbs)).toBe('start');
+    expect(nearest('sto', verbs)).toBe('stop');
+    expect(nearest('claud', [...verbs, 'claude', 'codex'])).toBe('claude');
+  });
+
+  it('suggests nothing for a word that is not near any', () => {
+    expect(nearest('frobnicate', verbs)).toBeUndefined();
+    expect(nearest('xyz', verbs)).toBeUndefined();
+    expect(nearest('', verbs)).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import {
   gateStep,
   matchesLine,
 } from '../../src/transport/readiness.js';
+import { lastLine } from '../../src/transport/wait-ready.js';
 
 const PROMPT = /^demo>/;
 const READY_SCREEN = 'demo agent v1\n\ndemo> ';
@@ -98,6 +99,31 @@ describe('strict gate with a ready pattern', () => {
   });
 });
 
+describe('matching the screen as drawn', () => {
+  it('a pattern with a trailing space matches a prompt drawn with it', () => {
+    const pattern = new RegExp('^> ', 'm');
+    expect(matchesLine(pattern, 'Welcome\n> \n\n')).toBe(true);
+    expect(matchesLine(pattern, 'Welcome\n>\n\n')).toBe(false);
+    const { steps } = run(pattern, 'strict', ['Welcome\n> ', 'Welcome\n> ', 'Welcome\n> ']);
+    expect(steps.at(-1)).toEqual({ kind: 'ready', afterMs: SETTLE_MS });
+  });
+
+  it('each line is cut to a bounded length before matching', () => {
+    const pattern = /READY/;
+    expect(matchesLine(pattern, `${'x'.repeat(100)}READY`)).toBe(true);
+    expect(matchesLine(pattern, `${'x'.repeat(5000)}READY`)).toBe(false);
+    expect(matchesLine(pattern, `${'x'.repeat(5000)}\nREADY`)).toBe(true);
+  });
+});
+
+describe('lastLine', () => {
+  it("is the last non-blank line, trimmed, past tmux's dead-pane notice", () => {
+    expect(lastLine('Please log in   \n\nPane is dead (status 3, Tue Nov 24 07:12:39 2026)\n\n')).toBe('Please log in');
+    expect(lastLine('  one \n  two  \n')).toBe('two');
+    expect(lastLine('\n \n')).toBe('');
+  });
+});
+
 describe('first-sight gate with a ready pattern', () => {
   it('is ready on the first match, with no settle', () => {
     const { steps } = run(PROMPT, 'first-sight', [READY_SCREEN]);
@@ -151,14 +177,16 @@ describe('gate without a ready pattern', () => {
     expect(readyAt).toBeUndefined();
   });
 
-  it.each(['', '   ', '\n\n\n', ' \n\t\n '])('a blank screen (%j) never counts', (blank) => {
-    const { readyAt } = quietRun('strict', () => blank);
-    expect(readyAt).toBeUndefined();
+  it.each(['', '   ', '\n\n\n', ' \n\t\n '])('a blank screen (%j) counts too: a silent program is ready after 2 s', (blank) => {
+    for (const mode of ['strict', 'first-sight'] as const) {
+      const { readyAt } = quietRun(mode, () => blank);
+      expect(readyAt).toBe(QUIET_SCREEN_MS);
+    }
   });
 
-  it('the clock starts when the screen is first non-blank', () => {
-    // Blank for 3 s, then a steady prompt: ready 2 s after it appeared, not at once.
-    const { readyAt } = quietRun('strict', (ms) => (ms < 3000 ? '' : '$ '));
-    expect(readyAt).toBe(3000 + QUIET_SCREEN_MS);
+  it('a screen that goes from blank to drawn restarts the clock', () => {
+    // Blank for 3 s would already be ready: the prompt appears at 1 s, so ready 2 s after that.
+    const { readyAt } = quietRun('strict', (ms) => (ms < 1000 ? '' : '$ '));
+    expect(readyAt).toBe(1000 + QUIET_SCREEN_MS);
   });
 });

@@ -50,6 +50,17 @@ describe('loadRuntimes', () => {
     expect(demo.ready?.test('starting\ndemo> ')).toBe(true);
   });
 
+  it('built-in patterns fit screens captured as drawn, trailing spaces included', () => {
+    const table = builtinRuntimes(NODE);
+    const ready = (name: string) => table.find((runtime) => runtime.name === name)?.ready;
+    expect(ready('demo')?.source).toBe('^demo> ');
+    expect(ready('demo')?.test('starting\ndemo> \n')).toBe(true);
+    expect(ready('demo')?.test('starting\ndemo> hello\n')).toBe(true);
+    for (const screen of ['> ', '❯ ', '│ >                │', '❯']) expect(ready('claude')?.test(`Claude Code\n${screen}\n`)).toBe(true);
+    for (const screen of ['› ', '▌ ', '> ', '›']) expect(ready('codex')?.test(`codex\n${screen}\n`)).toBe(true);
+    expect(ready('claude')?.test('Claude Code\n>x\n')).toBe(false);
+  });
+
   it('adds and overrides runtimes from a real file', async () => {
     const file = join(dir, 'runtimes.json');
     await writeFile(
@@ -123,6 +134,11 @@ describe('parseRuntimesFile', () => {
     });
   });
 
+  it("accepts the README's example pattern with its trailing space", () => {
+    const ready = requireRuntime(parse({ runtimes: { x: { fresh: ['x'], ready: '^> ' } } }), 'x').ready;
+    expect(ready?.test('Welcome\n> \n')).toBe(true);
+  });
+
   it('compiles ready as a per-line pattern', () => {
     const ready = requireRuntime(parse({ runtimes: { x: { fresh: ['x'], ready: '^ready$' } } }), 'x').ready;
     expect(ready?.flags).toContain('m');
@@ -155,6 +171,8 @@ describe('parseRuntimesFile', () => {
     ['env key PEER_IDENTITY', JSON.stringify({ runtimes: { x: { fresh: ['x'], env: { PEER_IDENTITY: 'claude-x' } } } })],
     ['env key with a dash', JSON.stringify({ runtimes: { x: { fresh: ['x'], env: { 'BAD-KEY': 'v' } } } })],
     ['env value not a string', JSON.stringify({ runtimes: { x: { fresh: ['x'], env: { N: 1 } } } })],
+    ['catastrophic ready ^(a+)+$', JSON.stringify({ runtimes: { x: { fresh: ['x'], ready: '^(a+)+$' } } })],
+    ['back-reference in ready', JSON.stringify({ runtimes: { x: { fresh: ['x'], ready: '^(a)\\1$' } } })],
   ];
 
   it.each(invalid)('%s → CorruptFileError naming the file', (_label, text) => {
@@ -172,6 +190,10 @@ describe('parseRuntimesFile', () => {
     expect(peer.message).toContain('PEER_IDENTITY');
     const regex = corruptErrorOf(() => parse({ runtimes: { x: { fresh: ['x'], ready: '(' } } }));
     expect(regex.message).toMatch(/regular expression/);
+    const unsafe = corruptErrorOf(() => parse({ runtimes: { slowagent: { fresh: ['x'], ready: '^(a+)+$' } } }));
+    expect(unsafe.message).toContain(FILE);
+    expect(unsafe.message).toContain('runtimes.slowagent.ready');
+    expect(unsafe.message).toMatch(/ready pattern refused: nested quantifier/);
     const json = corruptErrorOf(() => parseRuntimesFile(FILE, '{', builtinRuntimes(NODE)));
     expect(json.message).toMatch(/not JSON/);
   });

@@ -111,9 +111,29 @@ describe('readRegularFileSync and readRegularFile', () => {
   it('refuse a file larger than the limit', async () => {
     const path = join(dir, 'runtimes.json');
     writeFileSync(path, 'x'.repeat(100));
-    expect(readRegularFileSync(path, 'runtimes file', 100)).toHaveLength(100);
-    expect(refusalOf(() => readRegularFileSync(path, 'runtimes file', 99)).code).toBe('ETOOLARGE');
-    expect((await asyncRefusalOf(readRegularFile(path, 'runtimes file', 99))).code).toBe('ETOOLARGE');
+    expect(readRegularFileSync(path, 'runtimes file', { maxBytes: 100 })).toHaveLength(100);
+    expect(refusalOf(() => readRegularFileSync(path, 'runtimes file', { maxBytes: 99 })).code).toBe('ETOOLARGE');
+    expect((await asyncRefusalOf(readRegularFile(path, 'runtimes file', { maxBytes: 99 }))).code).toBe('ETOOLARGE');
+  });
+});
+
+describe('readRegularFileSync and readRegularFile with privateOnly', () => {
+  it('read a 0644 file, refuse a group-writable one with the chmod to run', async () => {
+    const readable = fileWithMode('peers.json', 0o644);
+    expect(readRegularFileSync(readable, 'registry', { privateOnly: true })).toBe('{}');
+    const open = fileWithMode('runtimes.json', 0o620);
+    const message = `runtimes file ${open} has mode 0620, writable by other users; run: chmod 600 ${open}`;
+    expect(refusalOf(() => readRegularFileSync(open, 'runtimes file', { privateOnly: true })).message).toBe(message);
+    expect((await asyncRefusalOf(readRegularFile(open, 'runtimes file', { privateOnly: true }))).message).toBe(message);
+    expect(readRegularFileSync(open, 'runtimes file')).toBe('{}');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('refuse a file owned by another user (run as root)', () => {
+    const theirs = fileWithMode('runtimes.json', 0o644);
+    chownSync(theirs, 65534, 65534);
+    expect(refusalOf(() => readRegularFileSync(theirs, 'runtimes file', { privateOnly: true })).message).toBe(
+      `runtimes file ${theirs} is owned by uid 65534, not you (uid 0), so its owner could change what iapeer runs; run: chown 0 ${theirs}`,
+    );
   });
 });
 

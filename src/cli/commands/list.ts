@@ -6,7 +6,7 @@ import { colorizer, formatDuration, formatTable, printJson, printLine, shown } f
 const STATE_COLOURS = { live: 32, down: 90, stopped: 33, blocked: 31 } as const;
 
 export function list(options: { json: boolean }, { ctx, io }: Verb): void {
-  const rows = fleetStatus(ctx.paths, readRegistry(ctx.paths.registry), ctx.now());
+  const rows = fleetStatus(ctx.paths, readRegistry(ctx.paths.registry), ctx.now(), { bin: ctx.config.tmuxBin, env: ctx.childEnv });
   if (options.json) return printJson(io, rows);
   if (rows.length === 0) return printLine(io, 'no peers yet: add one with iapeer add <peer> --runtime <runtime>');
   const paint = colorizer(io, ctx.config.noColor);
