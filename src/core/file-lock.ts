@@ -33,8 +33,8 @@ export interface HeldLock {
 
 /**
  * proper-lockfile is told a lock is never stale, so it never runs its own takeover,
- * which can let two processes both hold the lock (stat, rmdir, mkdir race: upstream
- * issue #121). It still creates the lock, refreshes its mtime and reports compromise;
+ * which can let two processes both hold the lock (its stat, rmdir, mkdir sequence races
+ * when two contenders reclaim the same stale lock). It still creates the lock, refreshes its mtime and reports compromise;
  * takeovers are done by `takeOver` below.
  */
 const NEVER_STALE_MS = 2 ** 31 - 1;

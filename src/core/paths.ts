@@ -14,10 +14,7 @@ export interface Paths {
   readonly registryLock: string;
   readonly runtimes: string;
   readonly stateRoot: string;
-  readonly logsDir: string;
   readonly lifecycleLog: string;
-  readonly daemonLog: string;
-  readonly daemonState: string;
   readonly queueDir: string;
   readonly sockDir: string;
 }
@@ -30,10 +27,7 @@ export function pathsFor(config: Pick<Config, 'home' | 'sockDir'>): Paths {
     registryLock: join(home, 'peers.json.lock'),
     runtimes: join(home, 'runtimes.json'),
     stateRoot: join(home, 'state'),
-    logsDir: join(home, 'logs'),
     lifecycleLog: join(home, 'logs', 'lifecycle.log'),
-    daemonLog: join(home, 'logs', 'daemon.log'),
-    daemonState: join(home, 'daemon.json'),
     queueDir: join(home, 'queue'),
     sockDir: config.sockDir,
   });

@@ -2,7 +2,7 @@ import { readMarkers, writeMarker } from '../registry/markers.js';
 import type { AppContext } from './context.js';
 import { stateDirOf } from '../core/paths.js';
 
-/** Fast deaths count towards the crash-loop guard (CONTRACT §9). */
+/** Fast deaths count towards the crash-loop guard (the daemon's crash-loop guard). */
 export const FAST_DEATH_MS = 30_000;
 const DEATHS_KEPT = 20;
 

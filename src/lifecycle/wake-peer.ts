@@ -159,7 +159,7 @@ export async function wakePeer(ctx: SessionContext, peer: PeerRecord, runtimeNam
 }
 
 /**
- * Waits for the strict readiness gate once per spawned session (CONTRACT §5); later
+ * Waits for the strict readiness gate once per spawned session (README, "Messages"); later
  * calls for the same session return at once.
  */
 export async function ensureReady(ctx: SessionContext, identity: string, runtime: Runtime): Promise<void> {

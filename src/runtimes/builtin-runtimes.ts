@@ -25,7 +25,6 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
       interrupt: 'Escape',
       compact: '/compact',
       env: {},
-      builtin: true,
     },
     {
       name: 'codex',
@@ -35,7 +34,6 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
       interrupt: 'Escape',
       compact: '/compact',
       env: {},
-      builtin: true,
     },
     {
       name: 'demo',
@@ -46,7 +44,6 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
       interrupt: 'Escape',
       compact: '/compact',
       env: {},
-      builtin: true,
     },
   ];
 }

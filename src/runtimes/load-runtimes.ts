@@ -64,7 +64,6 @@ export function parseRuntimesFile(file: string, text: string, builtins: readonly
       interrupt: def.interrupt ?? 'Escape',
       compact: def.compact ?? '/compact',
       env: def.env ?? {},
-      builtin: false,
     });
   }
   return table;

@@ -22,7 +22,6 @@ export interface Runtime {
   readonly settleMs?: number;
   /** Enter presses after the first, while the composer still holds the message. */
   readonly enterRetries?: number;
-  readonly builtin: boolean;
 }
 
 export type RuntimeTable = ReadonlyMap<string, Runtime>;

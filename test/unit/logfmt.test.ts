@@ -294,7 +294,7 @@ describe('eventFields', () => {
   });
 });
 
-describe('event field order (CONTRACT §8)', () => {
+describe('event field order', () => {
   const line = (event: Parameters<typeof eventFields>[1]) => formatLine(eventFields('2026-01-01T00:00:00.000Z', event));
 
   it('deliver: identity, id, outcome', () => {

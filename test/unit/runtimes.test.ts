@@ -38,7 +38,6 @@ describe('loadRuntimes', () => {
     const table = await loadRuntimes(join(dir, 'absent.json'), NODE);
     expect([...table.keys()].sort()).toEqual(['claude', 'codex', 'demo']);
     for (const runtime of table.values()) {
-      expect(runtime.builtin).toBe(true);
       expect(runtime.interrupt).toBe('Escape');
       expect(runtime.compact).toBe('/compact');
       expect(runtime.fresh.length).toBeGreaterThan(0);
@@ -96,13 +95,12 @@ describe('loadRuntimes', () => {
     expect(mine.ready?.test('no prompt >')).toBe(false);
 
     const claude = requireRuntime(table, 'claude');
-    expect(claude.builtin).toBe(false);
     expect(claude.fresh).toEqual(['/opt/claude/bin/claude', '--model', 'x']);
     expect(claude.resume).toEqual(claude.fresh);
     // An override replaces the definition whole: no ready pattern unless given.
     expect(claude.ready).toBeUndefined();
 
-    expect(requireRuntime(table, 'codex').builtin).toBe(true);
+    expect(requireRuntime(table, 'codex').fresh).toEqual(['codex']);
   });
 
   it('names the file when it is invalid', async () => {
