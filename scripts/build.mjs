@@ -22,7 +22,7 @@ const common = {
   logLevel: 'warning',
   // Source runs resolve the demo agent through import.meta.url; bundles never take that branch.
   logOverride: { 'empty-import-meta': 'silent' },
-  define: { IAPEER_VERSION: JSON.stringify(pkg.version), IAPEER_DEMO_AGENT: '__iapeerDemoAgent' },
+  define: { IAPEER_VERSION: JSON.stringify(pkg.version), IAPEER_DEMO_AGENT: '__iapeerDemoAgent', IAPEER_CLI: '__iapeerCli' },
 };
 
 /**
@@ -121,7 +121,9 @@ await Promise.all([
     outdir: 'dist/verbs',
     outExtension: { '.js': '.cjs' },
     plugins: [verbEntries, rotationApart],
-    banner: { js: 'var __iapeerDemoAgent = require("node:path").join(__dirname, "..", "demo-agent.cjs");' },
+    banner: {
+      js: 'var __iapeerDemoAgent = require("node:path").join(__dirname, "..", "demo-agent.cjs"), __iapeerCli = require("node:path").join(__dirname, "..", "cli.cjs");',
+    },
   }),
   build({
     ...common,

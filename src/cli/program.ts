@@ -143,8 +143,9 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .command('queue')
       .description('messages waiting for delivery, and those set aside after failing too often')
       .option('--json', 'print a JSON array')
-      .action((options: { json?: boolean }) =>
-        run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true }, verb))),
+      .option('--flush', 'try to deliver the waiting messages now (waking down peers), then list what is left')
+      .action((options: { json?: boolean; flush?: boolean }) =>
+        run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
       ),
 
   mcp: (program, run) =>

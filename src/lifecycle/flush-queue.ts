@@ -1,14 +1,10 @@
-import { join } from 'node:path';
-import { SessionError } from '../core/errors.js';
 import { tryParseIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
 import { readMarkers } from '../registry/markers.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { findPeer } from '../registry/schema.js';
-import { type DeliveryPane, deliverText } from '../transport/deliver.js';
+import { deliverText } from '../transport/deliver.js';
 import { type QueuedMessage, QueueStore } from '../transport/queue-store.js';
-import { loadBufferArgs, pasteBufferArgs } from '../transport/tmux-args.js';
-import { createTmuxRunner } from '../transport/tmux-client.js';
 import type { AppContext } from './context.js';
 import { withDeliveryLock } from './delivery-lock.js';
 import { DRAFT_RETRY_MS, nextAttemptAt, shouldSetAside } from './queue-policy.js';
@@ -27,32 +23,6 @@ export interface FlushReport {
 
 export function queueStoreOf(ctx: AppContext): QueueStore {
   return new QueueStore(ctx.paths.queueDir);
-}
-
-/**
- * The pane operations delivery needs. Stopgap until Sessions has loadBuffer/pasteBuffer:
- * the buffer steps run here, with tmux-args' command lines (plus `-r`, so LFs stay LFs).
- */
-function deliveryPaneOf(ctx: SessionContext): DeliveryPane {
-  const tmux = createTmuxRunner(ctx.config.tmuxBin, ctx.childEnv);
-  const server = (identity: string) => ({ socket: ctx.sessions.socketOf(identity), configFile: join(ctx.paths.home, 'tmux.conf') });
-  return {
-    look: (identity) => ctx.sessions.look(identity),
-    leaveMode: (identity, pane) => ctx.sessions.leaveMode(identity, pane),
-    sendKey: (identity, key) => ctx.sessions.sendKey(identity, key),
-    async loadBuffer(identity, buffer, text) {
-      const result = await tmux.run(loadBufferArgs(server(identity), buffer), { input: text });
-      if (!result.ok) throw new SessionError(`cannot load a buffer for ${identity}: ${result.stderr.trim()}`);
-    },
-    async pasteBuffer(identity, buffer) {
-      const argv = pasteBufferArgs(server(identity), buffer);
-      if (!argv.includes('-r')) argv.splice(argv.indexOf('paste-buffer') + 1, 0, '-r');
-      const result = await tmux.run(argv);
-      if (result.ok) return true;
-      if (/^no buffer /m.test(result.stderr)) return false;
-      throw new SessionError(`cannot paste into ${identity}: ${result.stderr.trim()}`);
-    },
-  };
 }
 
 /** The readiness gate passed for the session spawned last (see ensureReady). */
@@ -122,7 +92,7 @@ async function flushIdentity(
   waiting: Map<string, string>,
 ): Promise<void> {
   const parsed = tryParseIdentity(identity);
-  const pane = deliveryPaneOf(ctx);
+  const pane = ctx.sessions;
   // Once this flush woke the peer, every message it delivers was "woken-delivered".
   let woke = false;
   for (const entry of await store.list(identity)) {

@@ -8,6 +8,12 @@ import type { Liveness } from '../transport/session.js';
 import { RuntimeEndedError, waitUntilReady } from '../transport/wait-ready.js';
 import { checkStateEntries, endSession } from './end-session.js';
 import { RefusedError } from '../core/errors.js';
+import { newMessageId } from '../core/message-id.js';
+import { deliverText } from '../transport/deliver.js';
+import { type QueuedMessage, QueueStore } from '../transport/queue-store.js';
+import { withDeliveryLock } from './delivery-lock.js';
+import { OPERATOR, formatEnvelope } from './envelope.js';
+import { deliveryKnobsOf } from './runtime-knobs.js';
 import { formatIdentity } from '../core/names.js';
 import { isDirectory, stateDirOf } from '../core/paths.js';
 import { findExecutable } from '../core/process.js';
@@ -51,6 +57,11 @@ async function recordSpawn(ctx: SessionContext, identity: string, record: Marker
     const reason = error instanceof Error ? error.message : String(error);
     throw new RefusedError(`${identity} was started but could not be recorded (${reason}), so it was ended; fix ${stateDirOf(ctx.paths, identity)} and retry`, 'EBADSTATE', { cause: error });
   }
+}
+
+/** `@PEER_IDENTITY@` and its kin in a runtime's argv become the session's values, JSON-escaped (see builtin-runtimes.ts). */
+function withTokens(argv: readonly string[], values: Readonly<Record<string, string>>): string[] {
+  return argv.map((arg) => arg.replace(/@(PEER_IDENTITY|IAPEER_HOME|IAPEER_SOCK_DIR)@/g, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1)));
 }
 
 /** A server whose agent has ended is a zombie: end it, and record the death if iapeer started it. */
@@ -103,15 +114,11 @@ async function decideAndSpawn(
   }
 
   const runtime = await runtimeOf(ctx, runtimeName);
-  const argv = decision.mode === 'resume' ? runtime.resume : runtime.fresh;
+  const sessionEnv = { PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir };
+  const argv = withTokens(decision.mode === 'resume' ? runtime.resume : runtime.fresh, sessionEnv);
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
-  const spawned = await ctx.sessions.spawn({
-    identity,
-    cwd: peer.cwd,
-    argv,
-    env: { ...runtime.env, PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir },
-  });
+  const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionEnv } });
   if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
   await recordSpawn(ctx, identity, { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause });
   await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause });
@@ -140,7 +147,13 @@ async function afterFailedStart(ctx: SessionContext, identity: string, error: Ru
  * nothing (already live), or spawn fresh or resumed, wait until the runtime shows it
  * is up, and deliver the self-fresh handoff or the first-start prompt.
  */
-export async function wakePeer(ctx: SessionContext, peer: PeerRecord, runtimeName: string, trigger: WakeTrigger): Promise<WakeOutcome> {
+export async function wakePeer(
+  ctx: SessionContext,
+  peer: PeerRecord,
+  runtimeName: string,
+  trigger: WakeTrigger,
+  options: WakeOptions = {},
+): Promise<WakeOutcome> {
   const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
   const result = await lockIdentities(ctx, [identity], () => decideAndSpawn(ctx, peer, runtimeName, identity, trigger));
   if (result.outcome === 'already-live') return result;
@@ -149,13 +162,79 @@ export async function wakePeer(ctx: SessionContext, peer: PeerRecord, runtimeNam
   try {
     await waitUntilReady(ctx.sessions, identity, runtime.ready, 'first-sight');
   } catch (error) {
-    if (error instanceof RuntimeEndedError) await afterFailedStart(ctx, identity, error);
-    throw error;
+    if (!(error instanceof RuntimeEndedError)) throw error;
+    // A resume with nothing to resume can end at once (`claude --continue` does): start fresh instead, once.
+    const fallBack = result.mode === 'resume' && options.resumeFailed !== true;
+    await afterFailedStart(ctx, identity, error).catch((failure: unknown) => {
+      if (!fallBack || failure !== error) throw failure;
+    });
+    return wakePeer(ctx, peer, runtimeName, trigger, { ...options, resumeFailed: true });
   }
-  const firstText = result.handoff ?? (result.cause === 'first-start' ? peer.initialPrompt : null);
-  if (firstText) await submitText(ctx, identity, runtime, firstText);
+  const first = firstMessage(result, peer);
+  if (first) await deliverFirst(ctx, identity, runtime, first, options.deliveryLockHeld === true);
   if (result.cause === 'self-fresh') await clearMarkers(stateDirOf(ctx.paths, identity), ['new-eager']);
   return { outcome: 'woken', identity, pid: result.pid, mode: result.mode, cause: result.cause };
+}
+
+export interface WakeOptions {
+  /** The caller holds the identity's delivery lock (a queue flush): the first message goes without taking it. */
+  readonly deliveryLockHeld?: boolean;
+  readonly resumeFailed?: boolean;
+}
+
+/** The self-fresh handoff, or the initial prompt after a first start, as a message from the session or the operator. */
+function firstMessage(result: Spawned, peer: PeerRecord): { from: string; topic: string; body: string } | undefined {
+  if (result.handoff) return { from: result.identity, topic: 'handoff', body: result.handoff };
+  if (result.cause === 'first-start' && peer.initialPrompt) return { from: OPERATOR, topic: 'initial-prompt', body: peer.initialPrompt };
+  return undefined;
+}
+
+/**
+ * Delivers the first message once the runtime passes the strict gate, verified like any
+ * message. It is stored in the queue first, so one that cannot go now (or a crash
+ * mid-paste) leaves it there for the next flush, never lost and never pasted twice.
+ */
+async function deliverFirst(
+  ctx: SessionContext,
+  identity: string,
+  runtime: Runtime,
+  first: { from: string; topic: string; body: string },
+  lockHeld: boolean,
+): Promise<void> {
+  const now = ctx.now();
+  const id = newMessageId(now.getTime());
+  const store = new QueueStore(ctx.paths.queueDir);
+  let message: QueuedMessage = {
+    version: 1,
+    id,
+    identity,
+    from: first.from,
+    topic: first.topic,
+    text: formatEnvelope({ ...first, id, attachments: [] }),
+    createdAt: now.toISOString(),
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+    lastError: null,
+    pastedAt: null,
+  };
+  await store.enqueue(message);
+  const deliver = async () => {
+    await ensureReady(ctx, identity, runtime);
+    return deliverText(ctx.sessions, identity, message, deliveryKnobsOf(runtime), {
+      beforePaste: async () => {
+        message = { ...message, pastedAt: ctx.now().toISOString() };
+        await store.write(message);
+      },
+    });
+  };
+  const result = await (lockHeld ? deliver() : withDeliveryLock(ctx.paths, identity, deliver));
+  if (result.outcome === 'delivered') {
+    await store.remove(message);
+    await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'delivered' });
+    return;
+  }
+  await store.write({ ...message, lastError: result.outcome });
+  await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason: result.outcome });
 }
 
 /**
@@ -170,12 +249,3 @@ export async function ensureReady(ctx: SessionContext, identity: string, runtime
   if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });
 }
 
-/** Pastes text as one bracketed paste into a ready pane, then submits it with Enter. */
-export async function submitText(ctx: SessionContext, identity: string, runtime: Runtime, text: string): Promise<void> {
-  await ensureReady(ctx, identity, runtime);
-  const liveness = await ctx.sessions.inspect(identity);
-  if (liveness.state !== 'live') throw new RefusedError(`${identity} is not live`, 'ENOTLIVE');
-  await ctx.sessions.leaveMode(identity, liveness.pane);
-  await ctx.sessions.paste(identity, text);
-  await ctx.sessions.sendKey(identity, 'Enter');
-}

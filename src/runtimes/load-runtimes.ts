@@ -15,11 +15,11 @@ const argv = z.array(z.string().check(z.minLength(1))).check(z.minLength(1));
  * A ready pattern is matched many times a second against every screen line, so one that
  * can backtrack catastrophically is refused here (the reason says why), not run.
  */
-const readyPattern = z.string().check(
+const screenPattern = z.string().check(
   z.minLength(1),
   z.superRefine((source, ctx) => {
     const reason = unsafePatternReason(source);
-    if (reason !== undefined) ctx.issues.push({ code: 'custom', message: `ready pattern refused: ${reason}`, input: source });
+    if (reason !== undefined) ctx.issues.push({ code: 'custom', message: `pattern refused: ${reason}`, input: source });
   }),
 );
 
@@ -27,7 +27,12 @@ const readyPattern = z.string().check(
 const RuntimeDefinitionSchema = z.strictObject({
   fresh: argv,
   resume: z.optional(argv),
-  ready: z.optional(readyPattern),
+  ready: z.optional(screenPattern),
+  composer: z.optional(screenPattern),
+  composerEmpty: z.optional(screenPattern),
+  busy: z.optional(screenPattern),
+  settleMs: z.optional(z.int().check(z.gte(0), z.lte(10_000))),
+  enterRetries: z.optional(z.int().check(z.gte(0), z.lte(10))),
   interrupt: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'expected a tmux key name such as Escape or C-c'))),
   compact: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   env: z.optional(
@@ -45,6 +50,10 @@ const RuntimesFileSchema = z.strictObject({
   runtimes: z.record(z.string().check(z.regex(RUNTIME_PATTERN, 'invalid runtime name')), RuntimeDefinitionSchema),
 });
 
+function patternOf(source: string | undefined): RegExp | undefined {
+  return source === undefined ? undefined : new RegExp(source, 'm');
+}
+
 export function parseRuntimesFile(file: string, text: string, builtins: readonly Runtime[]): RuntimeTable {
   let json: unknown;
   try {
@@ -60,7 +69,12 @@ export function parseRuntimesFile(file: string, text: string, builtins: readonly
       name,
       fresh: def.fresh,
       resume: def.resume ?? def.fresh,
-      ready: def.ready === undefined ? undefined : new RegExp(def.ready, 'm'),
+      ready: patternOf(def.ready),
+      ...(def.composer === undefined ? {} : { composer: patternOf(def.composer) }),
+      ...(def.composerEmpty === undefined ? {} : { composerEmpty: patternOf(def.composerEmpty) }),
+      ...(def.busy === undefined ? {} : { busy: patternOf(def.busy) }),
+      ...(def.settleMs === undefined ? {} : { settleMs: def.settleMs }),
+      ...(def.enterRetries === undefined ? {} : { enterRetries: def.enterRetries }),
       interrupt: def.interrupt ?? 'Escape',
       compact: def.compact ?? '/compact',
       env: def.env ?? {},

@@ -26,6 +26,19 @@ export interface DeliveryPane {
   pasteBuffer(identity: string, buffer: string): Promise<boolean>;
 }
 
+/**
+ * One paste of the message: loaded into its named buffer, marked (beforePaste), then pasted.
+ * `resume` pastes the buffer an interrupted delivery left instead; false when there is none.
+ */
+async function pasteOnce(pane: DeliveryPane, identity: string, message: DeliverMessage, options: DeliverOptions, resume: boolean): Promise<boolean> {
+  const buffer = bufferOf(message.id);
+  if (resume) return pane.pasteBuffer(identity, buffer);
+  await pane.loadBuffer(identity, buffer, message.text);
+  await options.beforePaste?.();
+  if (!(await pane.pasteBuffer(identity, buffer))) throw new Error(`the paste buffer of ${message.id} vanished before it was pasted`);
+  return true;
+}
+
 export interface DeliverMessage {
   readonly id: string;
   readonly text: string;
@@ -125,19 +138,11 @@ async function pasteUntilLanded(
   knobs: DeliveryKnobs,
   options: DeliverOptions,
 ): Promise<'landed' | 'not-landed' | 'pasted-unseen' | 'not-live'> {
-  const buffer = bufferOf(message.id);
   const attempts = options.pasteAttempts ?? 2;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    // The buffer left by an interrupted paste is pasted as it is: loading it again could
-    // race with nothing, but pasting what is there proves it was not pasted before.
-    const resumed = attempt === 1 && message.pastedBefore === true;
-    if (resumed) {
-      if (!(await pane.pasteBuffer(identity, buffer))) return 'pasted-unseen';
-    } else {
-      await pane.loadBuffer(identity, buffer, message.text);
-      await options.beforePaste?.();
-      if (!(await pane.pasteBuffer(identity, buffer))) throw new Error(`the paste buffer of ${message.id} vanished before it was pasted`);
-    }
+    // After an interruption, the buffer still there proves the paste never happened.
+    const resume = attempt === 1 && message.pastedBefore === true;
+    if (!(await pasteOnce(pane, identity, message, options, resume))) return 'pasted-unseen';
     // Without composer patterns there is nothing to watch: the paste counts as landed.
     if (composerState('', knobs) === 'unknown') return 'landed';
     const arrived = (seen: Look) => composerState(seen.screen, knobs) === 'holds-text' || showsMessage(seen.screen, message.id);

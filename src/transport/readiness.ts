@@ -1,3 +1,5 @@
+import { anyLineMatches } from './composer.js';
+
 /**
  * When a runtime is ready for input, decided from successive screen captures (see the
  * README). `strict` is the gate before anything is pasted: the ready pattern on
@@ -5,7 +7,6 @@
  * waits for: the pattern seen once. A runtime without a pattern is ready once its screen,
  * blank or not, has not changed for 2 s, in either mode.
  */
-import { boundedLines } from '../core/regex-safety.js';
 
 export type GateMode = 'strict' | 'first-sight';
 
@@ -41,13 +42,7 @@ export function gateStep(pattern: RegExp | undefined, mode: GateMode, state: Gat
   return { kind: 'poll', afterMs: pollMs, state: { streak, screen, unchangedSince: now } };
 }
 
-/**
- * The pattern is tried against each screen line as drawn, trailing spaces included, so `^`
- * anchors a line start. Each line is cut to a bounded length first, so that no screen can
- * make one match attempt expensive.
- */
+/** The pattern is tried against each screen line on its own, so `^` anchors a line start and `\s` never crosses lines. */
 export function matchesLine(pattern: RegExp, screen: string): boolean {
-  const multiline = pattern.flags.includes('m') ? pattern : new RegExp(pattern.source, `${pattern.flags}m`);
-  multiline.lastIndex = 0;
-  return multiline.test(boundedLines(screen));
+  return anyLineMatches(pattern, screen);
 }

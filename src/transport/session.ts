@@ -10,7 +10,6 @@ import { ensurePrivateDir, socketPathOf, stateDirOf } from '../core/paths.js';
 import { escapeControl } from '../core/terminal-text.js';
 import { isGroupRunning, isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
 import { type ProcessEntry, type TreeSnapshot, anyRunning, scanProcesses, signalAll, snapshotTree } from '../core/process-tree.js';
-import { uniqueSuffix } from '../core/unique-name.js';
 import { probeSocket } from './socket-probe.js';
 import * as args from './tmux-args.js';
 import type { TmuxRunner } from './tmux-client.js';
@@ -190,12 +189,20 @@ export class Sessions {
     if (pane.inMode) await this.tmux.run(args.cancelModeArgs(this.server(identity)));
   }
 
-  /** Pastes text as one bracketed paste into the agent's pane; submitting it is a separate step. */
-  async paste(identity: string, text: string): Promise<void> {
-    const server = this.server(identity);
-    const buffer = `iapeer-${uniqueSuffix()}`;
-    await this.expectOk(identity, 'load a buffer for', args.loadBufferArgs(server, buffer), text);
-    await this.expectOk(identity, 'paste into', args.pasteBufferArgs(server, buffer));
+  /** Loads text into the named paste buffer of the identity's server (replacing one of that name). */
+  async loadBuffer(identity: string, buffer: string, text: string): Promise<void> {
+    await this.expectOk(identity, 'load a buffer for', args.loadBufferArgs(this.server(identity), buffer), text);
+  }
+
+  /**
+   * Pastes the named buffer into the agent's pane as one bracketed paste and deletes it, in
+   * one tmux command; false when there is no such buffer (it was pasted already).
+   */
+  async pasteBuffer(identity: string, buffer: string): Promise<boolean> {
+    const result = await this.tmux.run(args.pasteBufferArgs(this.server(identity), buffer));
+    if (result.ok) return true;
+    if (/^no buffer /m.test(result.stderr)) return false;
+    throw new SessionError(`cannot paste into ${identity}: ${escapeControl(result.stderr.trim())}`);
   }
 
   async attach(identity: string): Promise<number> {

@@ -177,9 +177,12 @@ export function loadBufferArgs(server: Server, buffer: string): string[] {
   return command(server, ['load-buffer', '-b', buffer, '-']);
 }
 
-/** `-p` wraps the paste in bracketed-paste markers when the program asked for them; `-d` deletes the buffer. */
+/**
+ * `-p` wraps the paste in bracketed-paste markers when the program asked for them; `-r` keeps
+ * line feeds as they are (tmux would make them carriage returns); `-d` deletes the buffer.
+ */
 export function pasteBufferArgs(server: Server, buffer: string): string[] {
-  return command(server, ['paste-buffer', '-p', '-d', '-b', buffer, '-t', AGENT_PANE]);
+  return command(server, ['paste-buffer', '-p', '-r', '-d', '-b', buffer, '-t', AGENT_PANE]);
 }
 
 export function attachArgs(server: Server, identity: string): string[] {

@@ -170,7 +170,7 @@ describe('peer lifecycle on real tmux with the demo agent', () => {
     // The relaunch is fresh and its first message is the handoff.
     const relaunched = await home.run(['start', 'sasha']);
     expect(relaunched.stdout).toMatch(/\(fresh, self-fresh\)/);
-    await waitForTranscript(cwd, 'the handoff', (entry) => entry.kind === 'message' && entry.text === 'carry on with step 2');
+    await waitForTranscript(cwd, 'the handoff', (entry) => entry.kind === 'message' && /^\[iap from=demo-sasha topic=handoff id=[^\]]+\]\ncarry on with step 2$/.test(entry.text ?? ''));
     await expect(readFile(join(home.home, 'state', 'demo-sasha', 'new-eager'))).rejects.toThrow();
   });
 

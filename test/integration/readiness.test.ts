@@ -90,6 +90,6 @@ describe('readiness on real tmux', () => {
     expectError(result, 1, 'add');
     expect(result.stderr).toContain(file);
     expect(result.stderr).toContain('runtimes.slow.ready');
-    expect(result.stderr).toMatch(/ready pattern refused/);
+    expect(result.stderr).toMatch(/runtimes.slow.ready: pattern refused/);
   });
 });

@@ -83,4 +83,18 @@ describe('the queue store', () => {
     await expect(store.enqueue(message('demo-a', 'one too many'))).rejects.toThrow(RefusedError);
     expect(await store.depth('demo-a')).toBe(MAX_QUEUED_PER_IDENTITY);
   });
+
+  it('says whether a message still waits or was set aside, and not once it is delivered', async () => {
+    const store = new QueueStore(root);
+    const kept = message('demo-a', 'kept');
+    const done = message('demo-a', 'done');
+    await store.enqueue(kept);
+    await store.enqueue(done);
+    expect(await store.holds('demo-a', kept.id)).toBe(true);
+    await store.setAside(kept, 'keeps failing');
+    expect(await store.holds('demo-a', kept.id)).toBe(true);
+    await store.remove(done);
+    expect(await store.holds('demo-a', done.id)).toBe(false);
+    expect(await store.holds('demo-b', done.id)).toBe(false);
+  });
 });

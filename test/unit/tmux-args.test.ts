@@ -161,7 +161,7 @@ describe('command builders', () => {
   it("pane commands target the agent's pane by its id", () => {
     expect(sendKeyArgs(SERVER, 'Enter')).toEqual([...PREFIX, 'send-keys', '-t', AGENT_PANE, 'Enter']);
     expect(cancelModeArgs(SERVER)).toEqual([...PREFIX, 'send-keys', '-X', '-t', AGENT_PANE, 'cancel']);
-    expect(pasteBufferArgs(SERVER, 'b1')).toEqual([...PREFIX, 'paste-buffer', '-p', '-d', '-b', 'b1', '-t', AGENT_PANE]);
+    expect(pasteBufferArgs(SERVER, 'b1')).toEqual([...PREFIX, 'paste-buffer', '-p', '-r', '-d', '-b', 'b1', '-t', AGENT_PANE]);
   });
 
   it('session commands target =<identity>', () => {
