@@ -11,6 +11,9 @@
  * - registry: 16 concurrent writer processes × 50 upserts: throughput and p99 lock wait.
  * - adds: 32 concurrent loops × 20 `iapeer add` (the real CLI, one home): how many
  *   succeed, and the p50/p99 wall time of one call.
+ * - send: `iapeer send` to a live idle demo peer, delivered and verified, against `node -e 0`;
+ *   100 messages to 10 live peers from 10 parallel senders (total wall, per-message p50/p99);
+ *   wake-on-send into a down demo peer, delivered.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -247,10 +250,88 @@ async function benchAdds(): Promise<Record<string, number>> {
   }
 }
 
+const SEND_RUNS = 21;
+const SEND_PEERS = 10;
+const SENDS_EACH = 10;
+
+/** One `iapeer` call in the background: its wall time and whether it succeeded. */
+function timedCall(home: Home, args: string[]): Promise<{ ms: number; ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [cli, ...args], { env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolvePromise({ ms: performance.now() - started, ok: code === 0, stdout, stderr }));
+  });
+}
+
+function outcomeOf(stdout: string): string {
+  return (JSON.parse(stdout) as { outcome: string }).outcome;
+}
+
+async function benchSend(): Promise<Record<string, number>> {
+  const home = makeHome();
+  try {
+    const names = Array.from({ length: SEND_PEERS }, (_, index) => `send${index}`);
+    const sleepers = Array.from({ length: 7 }, (_, index) => `wake${index}`);
+    await registerDemoPeers(home, [...names, ...sleepers]);
+    for (const name of names) iapeer(home, ['start', name]);
+    // The first message to a session waits for the strict readiness gate; the bench times the ones after it.
+    for (const name of names) iapeer(home, ['send', name, '--message', 'warm-up']);
+    const single: number[] = [];
+    const noop: number[] = [];
+    for (let run = 0; run < SEND_RUNS; run++) {
+      noop.push(timeNodeNoop());
+      const { ms, stdout } = iapeer(home, ['send', 'send0', '--message', `bench message ${run}`, '--json']);
+      if (outcomeOf(stdout) !== 'delivered') throw new Error(`send ${run} was not delivered: ${stdout}`);
+      single.push(ms);
+    }
+    const started = performance.now();
+    const perMessage = (
+      await Promise.all(
+        names.map(async (_, sender) => {
+          const times: number[] = [];
+          for (let index = 0; index < SENDS_EACH; index++) {
+            const target = names[(sender + index) % names.length] as string;
+            const result = await timedCall(home, ['send', target, '--message', `from sender ${sender}, message ${index}`, '--json']);
+            if (!result.ok || outcomeOf(result.stdout) === 'queued') throw new Error(`parallel send failed: ${result.stderr || result.stdout}`);
+            times.push(result.ms);
+          }
+          return times;
+        }),
+      )
+    ).flat();
+    const parallelMs = performance.now() - started;
+    const wakes = sleepers.map((name) => {
+      const { ms, stdout } = iapeer(home, ['send', name, '--message', 'wake up', '--json']);
+      if (outcomeOf(stdout) !== 'woken-delivered') throw new Error(`wake-on-send gave ${stdout}`);
+      return ms;
+    });
+    return {
+      runs: SEND_RUNS,
+      nodeNoopMedianMs: round(median(noop)),
+      sendMedianMs: round(median(single)),
+      sendP90Ms: round(percentile(single, 90)),
+      sendRatio: round(median(single) / median(noop), 2),
+      parallelMessages: perMessage.length,
+      parallelWallMs: round(parallelMs),
+      parallelP50Ms: round(median(perMessage)),
+      parallelP99Ms: round(percentile(perMessage, 99)),
+      wakeRuns: wakes.length,
+      wakeMedianMs: round(median(wakes)),
+    };
+  } finally {
+    cleanup(home);
+  }
+}
+
 const list = await benchList();
 const start = await benchStart();
 const registry = await benchRegistry();
 const adds = await benchAdds();
+const send = await benchSend();
 
 const rows: Array<[string, string, string, string]> = [
   ['node -e 0 (median)', `${list['nodeNoopMedianMs']} ms`, '', ''],
@@ -268,6 +349,19 @@ const rows: Array<[string, string, string, string]> = [
   ['registry lock wait p99', `${registry['lockWaitP99Ms']} ms`, 'report', ''],
   [`${ADD_LOOPS} × ${ADDS_EACH} concurrent iapeer add: succeeded`, `${adds['succeeded']}/${adds['calls']}`, `${adds['calls']}/${adds['calls']}`, adds['succeeded'] === adds['calls'] ? 'ok' : 'MISSED'],
   ['concurrent add: wall time per call p50 / p99', `${adds['p50Ms']} / ${adds['p99Ms']} ms`, 'report', `all in ${round((adds['elapsedMs'] ?? 0) / 1000)} s`],
+  [
+    'send to a live idle demo peer, delivered (median)',
+    `${send['sendMedianMs']} ms`,
+    '≤ 400 ms and ≤ 4 × node -e 0',
+    `${send['sendRatio']}× ${(send['sendMedianMs'] ?? 1e9) <= 400 && (send['sendRatio'] ?? 99) <= 4 ? 'ok' : 'MISSED'}`,
+  ],
+  [
+    `${send['parallelMessages']} messages to ${SEND_PEERS} peers from ${SEND_PEERS} parallel senders`,
+    `${round((send['parallelWallMs'] ?? 0) / 1000, 2)} s`,
+    'report',
+    `per message p50 ${send['parallelP50Ms']} / p99 ${send['parallelP99Ms']} ms`,
+  ],
+  ['wake-on-send into a down demo peer, delivered (median)', `${send['wakeMedianMs']} ms`, 'report', ''],
 ];
 const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), 6));
 const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
@@ -283,6 +377,7 @@ const report = {
   start,
   registry,
   adds,
+  send,
 };
 const outDir = join(repo, 'bench-results');
 mkdirSync(outDir, { recursive: true });

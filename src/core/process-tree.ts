@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { errnoCode } from './errors.js';
 import { isProcessRunning } from './process.js';
 
@@ -22,6 +22,8 @@ import { isProcessRunning } from './process.js';
 export interface ProcessEntry {
   readonly pid: number;
   readonly ppid: number;
+  /** Its process group. */
+  readonly group: number;
   readonly zombie: boolean;
   readonly startTime?: string;
 }
@@ -35,6 +37,7 @@ export interface TreeSnapshot {
 
 interface StatLine {
   readonly ppid: number;
+  readonly group: number;
   readonly state: string;
   readonly startTime: string;
 }
@@ -46,50 +49,73 @@ function parseStat(stat: string): StatLine | undefined {
   // rest[0] is field 3 (state), so field N is rest[N - 3].
   const rest = stat.slice(close + 2).split(' ');
   const ppid = Number(rest[1]);
+  const group = Number(rest[2]);
   const startTime = rest[19];
-  if (!Number.isInteger(ppid) || startTime === undefined) return undefined;
-  return { ppid, state: rest[0] ?? '', startTime };
+  if (!Number.isInteger(ppid) || !Number.isInteger(group) || startTime === undefined) return undefined;
+  return { ppid, group, state: rest[0] ?? '', startTime };
 }
 
-async function readStat(pid: number): Promise<StatLine | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat === undefined ? undefined : parseStat(stat);
+function readStat(pid: number): StatLine | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 const isZombieState = (state: string): boolean => state === 'Z' || state === 'X';
 
-/** Every process, from one pass over /proc; undefined where there is no /proc. */
-async function scanProc(): Promise<ProcessEntry[] | undefined> {
-  const names = await readdir('/proc').catch(() => undefined);
-  if (names === undefined || !names.includes('self')) return undefined;
-  const pids = names.filter((name) => /^\d+$/.test(name)).map(Number);
-  const stats = await Promise.all(pids.map((pid) => readStat(pid)));
+/**
+ * Every process, from one pass over /proc; undefined where there is no /proc. Synchronous:
+ * hundreds of tiny reads through the thread pool cost several times more, and swamp it.
+ */
+function scanProc(): ProcessEntry[] | undefined {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  if (!names.includes('self')) return undefined;
   const entries: ProcessEntry[] = [];
-  pids.forEach((pid, index) => {
-    const stat = stats[index];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(Number(name));
     // Gone between readdir and read: nothing to end.
-    if (stat === undefined) return;
-    entries.push({ pid, ppid: stat.ppid, zombie: isZombieState(stat.state), startTime: stat.startTime });
-  });
+    if (stat === undefined) continue;
+    entries.push({ pid: Number(name), ppid: stat.ppid, group: stat.group, zombie: isZombieState(stat.state), startTime: stat.startTime });
+  }
   return entries;
 }
 
 /** Every process according to `ps`, for systems without /proc (macOS); no start times. */
 export async function scanWithPs(): Promise<ProcessEntry[]> {
   const { execa } = await import('execa');
-  const { stdout } = await execa('ps', ['-A', '-o', 'pid=,ppid=,stat=']);
+  const { stdout } = await execa('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat=']);
   const entries: ProcessEntry[] = [];
   for (const line of stdout.split('\n')) {
-    const [pid, ppid, stat] = line.trim().split(/\s+/);
-    if (pid === undefined || ppid === undefined) continue;
-    entries.push({ pid: Number(pid), ppid: Number(ppid), zombie: (stat ?? '').startsWith('Z') });
+    const [pid, ppid, group, stat] = line.trim().split(/\s+/);
+    if (pid === undefined || ppid === undefined || group === undefined) continue;
+    entries.push({ pid: Number(pid), ppid: Number(ppid), group: Number(group), zombie: (stat ?? '').startsWith('Z') });
   }
   return entries;
 }
 
 /** Every process: /proc where there is one, `ps` elsewhere. */
 export async function scanProcesses(): Promise<ProcessEntry[]> {
-  return (await scanProc()) ?? (await scanWithPs());
+  return scanProc() ?? (await scanWithPs());
+}
+
+/** Running (not zombie) pids by process group. */
+export function runningByGroup(entries: readonly ProcessEntry[]): Map<number, number[]> {
+  const running = new Map<number, number[]>();
+  for (const entry of entries) {
+    if (entry.zombie) continue;
+    const members = running.get(entry.group);
+    if (members === undefined) running.set(entry.group, [entry.pid]);
+    else members.push(entry.pid);
+  }
+  return running;
 }
 
 /** Live descendants of `rootPid` in a scan, parents before children; zombies left out. */
@@ -138,7 +164,7 @@ export async function snapshotTree(rootPid: number, scan = scanProcesses): Promi
 async function stillRunning(snapshot: TreeSnapshot, pid: number): Promise<boolean> {
   const recorded = snapshot.startTimes.get(pid);
   if (recorded === undefined) return isProcessRunning(pid);
-  const stat = await readStat(pid);
+  const stat = readStat(pid);
   return stat !== undefined && stat.startTime === recorded && !isZombieState(stat.state);
 }
 

@@ -1,4 +1,4 @@
-import { access, constants, readFile, readdir } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode } from './errors.js';
@@ -36,29 +36,6 @@ export async function isProcessRunning(pid: number): Promise<boolean> {
 function statFields(stat: string): { state: string; group: number } {
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { state: rest[0] ?? '', group: Number(rest[2]) };
-}
-
-/**
- * True while any process of the group other than this one is running (zombies aside):
- * `self-fresh` ends the session it runs in, from inside the agent's group. Linux answers
- * from /proc; elsewhere `pgrep -g` does.
- */
-export async function isGroupRunning(group: number): Promise<boolean> {
-  const self = String(process.pid);
-  const pids = await readdir('/proc').catch(() => undefined);
-  if (pids === undefined) {
-    const { execa } = await import('execa');
-    const found = await execa('pgrep', ['-g', String(group)], { reject: false });
-    return found.stdout.split('\n').some((pid) => pid.trim() !== '' && pid.trim() !== self);
-  }
-  for (const pid of pids) {
-    if (!/^\d+$/.test(pid) || pid === self) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) continue;
-    const fields = statFields(stat);
-    if (fields.group === group && fields.state !== 'Z' && fields.state !== 'X') return true;
-  }
-  return false;
 }
 
 /** Polls until `check` holds or the deadline passes; returns whether it held. */

@@ -1,4 +1,3 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,21 +7,14 @@ import { readRegularFile } from '../core/safe-fs.js';
 import type { Paths } from '../core/paths.js';
 import { ensurePrivateDir, socketPathOf, stateDirOf } from '../core/paths.js';
 import { escapeControl } from '../core/terminal-text.js';
-import { isGroupRunning, isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
-import { type ProcessEntry, type TreeSnapshot, anyRunning, scanProcesses, signalAll, snapshotTree } from '../core/process-tree.js';
+import { isProcessRunning, pollUntil, signalGroup } from '../core/process.js';
+import { type ProcessEntry, type TreeSnapshot, anyRunning, runningByGroup, scanProcesses, signalAll, snapshotTree } from '../core/process-tree.js';
 import { probeSocket } from './socket-probe.js';
 import * as args from './tmux-args.js';
 import type { TmuxRunner } from './tmux-client.js';
 import { isDuplicateSession, isNoServer, isNoSession } from './tmux-client.js';
 
-export interface PaneInfo {
-  readonly pid: number;
-  readonly dead: boolean;
-  readonly exitStatus: number | undefined;
-  readonly tty: string;
-  readonly inMode: boolean;
-  readonly serverPid: number;
-}
+export type PaneInfo = args.PaneFields;
 
 /**
  * What tmux says of one identity's server. `live` is the contract's: the server answers,
@@ -374,44 +366,15 @@ async function treeAndGroupExited(group: number, tree: PaneTree): Promise<boolea
 let groupTable: { readonly at: number; readonly running: ReadonlyMap<number, readonly number[]> } | undefined;
 
 /**
- * True while a process of the group other than this one runs (zombies aside). On Linux
- * one synchronous pass over /proc answers for every group and is shared for a moment by
- * the sessions ended at the same time; a pass per session and poll would swamp the machine.
+ * True while a process of the group other than this one runs (zombies aside). One scan of
+ * the process table answers for every group and is shared for a moment by the sessions
+ * ended at the same time; a scan per session and poll would swamp the machine.
  */
 async function groupRunning(group: number): Promise<boolean> {
   if (groupTable === undefined || performance.now() - groupTable.at > GROUP_TABLE_REUSE_MS) {
-    const running = runningByGroup();
-    if (running === undefined) return isGroupRunning(group);
-    groupTable = { at: performance.now(), running };
+    groupTable = { at: performance.now(), running: runningByGroup(await scanProcesses()) };
   }
   return (groupTable.running.get(group) ?? []).some((pid) => pid !== process.pid);
-}
-
-/** Running (not zombie) pids by process group, from /proc; undefined where there is none. */
-function runningByGroup(): Map<number, number[]> | undefined {
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  const running = new Map<number, number[]>();
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after the command name, which may hold spaces and parens: state, ppid, pgrp.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (state === 'Z' || state === 'X' || pgrp === undefined) continue;
-    const members = running.get(Number(pgrp));
-    if (members === undefined) running.set(Number(pgrp), [Number(name)]);
-    else members.push(Number(name));
-  }
-  return running;
 }
 
 /**

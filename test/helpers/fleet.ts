@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -80,4 +80,15 @@ export function expectError(result: CliResult, code: 1 | 2, verb: string, patter
   expect(lines[0]).toMatch(new RegExp(`^iapeer: ${verb}: `));
   if (pattern) expect(lines[0]).toMatch(pattern);
   expect(result.stdout).toBe('');
+}
+
+/** Alive and not a zombie (an orphan waits for init to reap it). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/\) [ZX] /.test(stat);
 }

@@ -1,11 +1,10 @@
 // One identity's odd state (a file where its directory goes, a directory where a marker
 // goes, a marker that cannot be written) fails that identity clearly and nothing else.
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO, type TestHome, makeHome, waitFor } from '../helpers/cli.js';
-import { expectError, expectOk, listJson, serverUp, socketExists, workDir } from '../helpers/fleet.js';
+import { expectError, expectOk, isRunning, listJson, serverUp, socketExists, workDir } from '../helpers/fleet.js';
 
 let home: TestHome;
 
@@ -21,23 +20,7 @@ async function addDemo(name: string): Promise<void> {
   expectOk(await home.run(['add', name, '--runtime', 'demo', '--cwd', await workDir(home, name)]));
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = readFileSyncOrEmpty(`/proc/${pid}/stat`);
-  return !/^\d+ \(.*\) [ZX] /s.test(stat);
-}
 
-function readFileSyncOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 describe('odd entries in the state directory', () => {
   it('a file where an identity directory goes: list shows everyone, start names the path', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/core/process.js';
 import { REPO, type TestHome, makeHome, waitFor } from '../helpers/cli.js';
-import { expectOk, serverUp, socketExists, workDir } from '../helpers/fleet.js';
+import { expectOk, isRunning, serverUp, socketExists, workDir } from '../helpers/fleet.js';
 
 let home: TestHome;
 const strays: number[] = [];
@@ -26,16 +26,6 @@ afterEach(async () => {
   await home.cleanup();
 });
 
-/** Alive and not a zombie (an orphan waits for init to reap it). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) [ZX] /.test(stat);
-}
 
 function pidIn(cwd: string, name: string): number | undefined {
   const text = existsSync(join(cwd, name)) ? readFileSync(join(cwd, name), 'utf8').trim() : '';

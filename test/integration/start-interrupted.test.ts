@@ -1,13 +1,13 @@
 // A `start` killed part way (SIGKILL, so it cleans up nothing) leaves `list` telling the
 // truth that tmux tells, and a `stop` afterwards leaves no server, socket or process.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotTree } from '../../src/core/process-tree.js';
 import { CLI, REPO, type TestHome, makeHome, tmux, waitFor } from '../helpers/cli.js';
-import { expectOk, rowOf, serverUp, socketExists, workDir } from '../helpers/fleet.js';
+import { expectOk, isRunning, rowOf, serverUp, socketExists, workDir } from '../helpers/fleet.js';
 
 const IDENTITY = 'demo-alice';
 let home: TestHome;
@@ -21,15 +21,6 @@ afterEach(async () => {
   await home.cleanup();
 });
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return !/\) [ZX] /.test(stat);
-}
 
 /** The agent pane's pid when tmux says it is live, asked directly. */
 function tmuxLivePid(): number | undefined {
