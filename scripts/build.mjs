@@ -3,12 +3,17 @@
 // bundle per verb, required only when that verb runs. Start-up cost is what `iapeer list` is judged by, and CommonJS loads faster
 // than ES modules, whose loader alone costs about 5 ms; esbuild splits only ES modules,
 // hence one bundle per verb instead of shared chunks.
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Built beside dist/ and swapped in at the end, so that a command running during a rebuild
+// finds the old bundles or the new ones, never a half-written tree.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `dist.build-${process.pid}`;
+rmSync(join(root, out), { recursive: true, force: true });
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -105,20 +110,20 @@ await Promise.all([
   build({
     ...common,
     entryPoints: ['src/cli/bin.ts'],
-    outfile: 'dist/cli.cjs',
+    outfile: `${out}/cli.cjs`,
     plugins: [{ name: 'main-apart', setup: (b) => b.onResolve({ filter: /^\.\/main\.cjs$/ }, (args) => ({ path: args.path, external: true })) }],
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({
     ...common,
     entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/main.cjs',
+    outfile: `${out}/main.cjs`,
     plugins: [verbsApart, lazyChildProcess],
   }),
   build({
     ...common,
     entryPoints: Object.fromEntries(verbs.map((verb) => [verb, `verb-entry:${verb}`])),
-    outdir: 'dist/verbs',
+    outdir: `${out}/verbs`,
     outExtension: { '.js': '.cjs' },
     plugins: [verbEntries, rotationApart],
     banner: {
@@ -128,12 +133,17 @@ await Promise.all([
   build({
     ...common,
     entryPoints: ['src/lifecycle/rotate-log.ts'],
-    outfile: 'dist/rotate-log.cjs',
+    outfile: `${out}/rotate-log.cjs`,
   }),
   build({
     ...common,
     entryPoints: ['src/runtimes/demo-agent.ts'],
-    outfile: 'dist/demo-agent.cjs',
+    outfile: `${out}/demo-agent.cjs`,
     banner: { js: '#!/usr/bin/env node' },
   }),
 ]);
+
+const old = join(root, `dist.old-${process.pid}`);
+if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), old);
+renameSync(join(root, out), join(root, 'dist'));
+rmSync(old, { recursive: true, force: true });
