@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { NotFoundError, RefusedError, UsageError } from '../core/errors.js';
+import { NotFoundError, RefusedError, UsageError, errnoCode } from '../core/errors.js';
 import { newMessageId } from '../core/message-id.js';
 import { formatIdentity, tryParseIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
@@ -105,19 +105,25 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
   const text = formatEnvelope({ from, topic, id, body: input.body, attachments });
   const store = queueStoreOf(ctx);
   // Stored first: if this process dies mid-delivery, the daemon finishes the job.
-  await store.enqueue({
-    version: 1,
-    id,
-    identity,
-    from,
-    topic,
-    text,
-    createdAt: now.toISOString(),
-    attempts: 0,
-    nextAttemptAt: now.toISOString(),
-    lastError: null,
-    pastedAt: null,
-  });
+  try {
+    await store.enqueue({
+      version: 1,
+      id,
+      identity,
+      from,
+      topic,
+      text,
+      createdAt: now.toISOString(),
+      attempts: 0,
+      nextAttemptAt: now.toISOString(),
+      lastError: null,
+      pastedAt: null,
+    });
+  } catch (error) {
+    // The bound of the queue: a new message is refused, on record, and no older one is dropped.
+    if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
+    throw error;
+  }
   const report = await withDeliveryLock(ctx.paths, identity, async () => {
     if (input.noWake === true && (await sctx.sessions.inspect(identity)).state !== 'live') return undefined;
     return flushQueue(ctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id });
