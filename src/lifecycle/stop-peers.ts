@@ -17,7 +17,7 @@ export type StopResult =
  * Sessions ended at once. Ending one costs little work (no tmux client when its record
  * holds, see endSession) and mostly waits for processes to exit, so many go together.
  */
-const PARALLEL_STOPS = 32;
+const PARALLEL_STOPS = 64;
 
 /** Durable stop: mark first, so nothing can wake it while its session is being ended. */
 export async function stopIdentity(ctx: SessionContext, identity: string): Promise<'live' | 'down'> {

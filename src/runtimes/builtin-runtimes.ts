@@ -95,7 +95,7 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
       ready: new RegExp(`^${DEMO_PROMPT}`, 'm'),
       composer: new RegExp(`^${DEMO_PROMPT}.*\\S`, 'm'),
       busy: /^\(working/m,
-      settleMs: 50,
+      settleMs: 20,
       enterRetries: 3,
       interrupt: 'Escape',
       compact: '/compact',

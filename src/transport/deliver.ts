@@ -59,7 +59,7 @@ export interface DeliverOptions {
   readonly beforePaste?: () => Promise<void>;
 }
 
-const POLL_MS = 50;
+const POLL_MS = 20;
 
 /** The paste buffer of a message is named after it, so that a crash leaves a trace of an unfinished paste. */
 export function bufferOf(id: string): string {
