@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +16,8 @@ import type { TmuxRunner } from './tmux-client.js';
 import { isDuplicateSession, isNoServer, isNoSession } from './tmux-client.js';
 
 export type PaneInfo = args.PaneFields;
+
+const NO_SERVER = { state: 'no-server' } as const;
 
 /**
  * What tmux says of one identity's server. `live` is the contract's: the server answers,
@@ -216,7 +219,8 @@ export class Sessions {
     const recorded = seen !== undefined && !('state' in seen) ? seen : undefined;
     const scan = given?.state === 'live' || recorded !== undefined ? await this.recentScan() : undefined;
     const confirmed = recorded === undefined || scan === undefined ? undefined : confirmRecord(recorded, scan);
-    const looked = given ?? confirmed ?? (await this.inspect(identity));
+    // No socket, no server iapeer can reach: a down peer is ended without starting a tmux client.
+    const looked = given ?? confirmed ?? (existsSync(server.socket) ? await this.inspect(identity) : NO_SERVER);
     if (looked.state === 'no-server') return looked;
     const pane = looked.state === 'no-session' ? undefined : looked.pane;
     // Before the hang-up: once the agent dies its children are reparented and lost to a search.
