@@ -1,8 +1,7 @@
-import { tryParseIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
 import { readMarkers } from '../registry/markers.js';
 import { readRegistry } from '../registry/read-registry.js';
-import { findPeer } from '../registry/schema.js';
+import { findIdentity } from '../registry/peers.js';
 import { deliverText } from '../transport/deliver.js';
 import { type QueuedMessage, QueueStore } from '../transport/queue-store.js';
 import type { AppContext } from './context.js';
@@ -91,7 +90,6 @@ async function flushIdentity(
   delivered: Map<string, DeliveredHow>,
   waiting: Map<string, string>,
 ): Promise<void> {
-  const parsed = tryParseIdentity(identity);
   const pane = ctx.sessions;
   // Once this flush woke the peer, every message it delivers was "woken-delivered".
   let woke = false;
@@ -102,15 +100,15 @@ async function flushIdentity(
     const hold = (why: string) => waiting.set(identity, why);
     const now = ctx.now();
     if (options.ignoreBackoff !== true && Date.parse(message.nextAttemptAt) > now.getTime()) return void hold('backing off');
-    const peer = parsed ? findPeer(readRegistry(ctx.paths.registry), parsed.personality) : undefined;
-    if (!parsed || !peer?.runtimes.includes(parsed.runtime)) {
+    const named = findIdentity(readRegistry(ctx.paths.registry), identity);
+    if (!named) {
       await setAside(ctx, store, message, `${identity} is no longer registered`);
       continue;
     }
     const markers = readMarkers(stateDirOf(ctx.paths, identity), ['stopped', 'blocked']);
     if (markers.stopped || markers.blocked) return void hold(markers.blocked ? 'blocked' : 'stopped');
 
-    const runtime = await runtimeOf(ctx, parsed.runtime);
+    const runtime = await runtimeOf(ctx, named.runtime);
     let current: QueuedMessage = message;
     const deliver = () =>
       deliverText(pane, identity, { id: message.id, text: message.text, pastedBefore: pastedInThisSession(ctx, identity, message) }, deliveryKnobsOf(runtime), {
@@ -125,7 +123,7 @@ async function flushIdentity(
       if ((await ctx.sessions.inspect(identity)).state !== 'live') {
         if (options.wake === false) return void hold('down');
         try {
-          woke = (await wakePeer(ctx, peer, parsed.runtime, 'message')).outcome === 'woken' || woke;
+          woke = (await wakePeer(ctx, named.peer, named.runtime, 'message')).outcome === 'woken' || woke;
         } catch (error) {
           return void (await failed(ctx, store, message, `wake failed: ${(error as Error).message}`), hold('wake failed'));
         }

@@ -6,7 +6,7 @@ import { stateDirOf } from '../core/paths.js';
 import { escapeControl } from '../core/terminal-text.js';
 import { writeMarker } from '../registry/markers.js';
 import { readRegistry } from '../registry/read-registry.js';
-import { findPeer } from '../registry/schema.js';
+import { findIdentity } from '../registry/peers.js';
 import type { AppContext } from './context.js';
 import { endSession } from './end-session.js';
 import { withSessions } from './session-context.js';
@@ -17,10 +17,8 @@ export function callerIdentity(ctx: AppContext): string {
   if (raw === undefined) {
     throw new RefusedError('PEER_IDENTITY is not set: this is for an agent inside its own iapeer session', 'ENOIDENTITY');
   }
-  const identity = tryParseIdentity(raw);
-  if (!identity) throw new RefusedError(`PEER_IDENTITY "${escapeControl(raw.slice(0, 80))}" is not an identity like claude-boris`, 'ENOIDENTITY');
-  const peer = findPeer(readRegistry(ctx.paths.registry), identity.personality);
-  if (!peer?.runtimes.includes(identity.runtime)) {
+  if (!tryParseIdentity(raw)) throw new RefusedError(`PEER_IDENTITY "${escapeControl(raw.slice(0, 80))}" is not an identity like claude-boris`, 'ENOIDENTITY');
+  if (!findIdentity(readRegistry(ctx.paths.registry), raw)) {
     throw new RefusedError(`PEER_IDENTITY ${raw} is not a registered peer and runtime`, 'ENOIDENTITY');
   }
   return raw;

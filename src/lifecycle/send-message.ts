@@ -2,14 +2,16 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { NotFoundError, RefusedError, UsageError, errnoCode } from '../core/errors.js';
 import { newMessageId } from '../core/message-id.js';
-import { formatIdentity, tryParseIdentity } from '../core/names.js';
+import { formatIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
 import { readMarkers } from '../registry/markers.js';
+import { findIdentity } from '../registry/peers.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { type PeerRecord, type Registry, findPeer } from '../registry/schema.js';
 import type { AppContext } from './context.js';
 import { withDeliveryLock } from './delivery-lock.js';
 import { OPERATOR, checkBodySize, formatEnvelope, parseTopic } from './envelope.js';
+import { newQueuedMessage } from '../transport/queue-store.js';
 import { flushQueue, queueStoreOf } from './flush-queue.js';
 import { type SessionContext, withSessions } from './session-context.js';
 
@@ -34,19 +36,14 @@ export interface SendResult {
   readonly reason?: string;
 }
 
-function isRegisteredIdentity(registry: Registry, identity: string): boolean {
-  const parsed = tryParseIdentity(identity);
-  return parsed !== undefined && findPeer(registry, parsed.personality)?.runtimes.includes(parsed.runtime) === true;
-}
-
 function senderOf(ctx: AppContext, registry: Registry, from: string | undefined): string {
   if (from !== undefined) {
-    if (from === OPERATOR || isRegisteredIdentity(registry, from)) return from;
+    if (from === OPERATOR || findIdentity(registry, from)) return from;
     throw new UsageError(`--from ${JSON.stringify(from.slice(0, 80))} is not a registered identity (e.g. claude-boris; see iapeer list) nor ${OPERATOR}`, 'EINVALIDFROM');
   }
   const caller = ctx.config.peerIdentity;
   if (caller === undefined) return OPERATOR;
-  if (isRegisteredIdentity(registry, caller)) return caller;
+  if (findIdentity(registry, caller)) return caller;
   throw new UsageError(`PEER_IDENTITY ${JSON.stringify(caller.slice(0, 80))} is not a registered identity; pass --from <identity> or --from ${OPERATOR}`, 'EINVALIDFROM');
 }
 
@@ -73,9 +70,8 @@ async function resolveTarget(ctx: SessionContext, registry: Registry, target: st
     }
     return { peer, runtime: peer.runtimes[0] as string };
   }
-  const parsed = tryParseIdentity(target);
-  const owner = parsed ? findPeer(registry, parsed.personality) : undefined;
-  if (parsed && owner?.runtimes.includes(parsed.runtime)) return { peer: owner, runtime: parsed.runtime };
+  const named = findIdentity(registry, target);
+  if (named) return named;
   throw new NotFoundError(`no peer or identity named ${JSON.stringify(target.slice(0, 80))}: see iapeer list`);
 }
 
@@ -106,19 +102,7 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
   const store = queueStoreOf(ctx);
   // Stored first: if this process dies mid-delivery, the daemon finishes the job.
   try {
-    await store.enqueue({
-      version: 1,
-      id,
-      identity,
-      from,
-      topic,
-      text,
-      createdAt: now.toISOString(),
-      attempts: 0,
-      nextAttemptAt: now.toISOString(),
-      lastError: null,
-      pastedAt: null,
-    });
+    await store.enqueue(newQueuedMessage({ id, identity, from, topic, text }, now));
   } catch (error) {
     // The bound of the queue: a new message is refused, on record, and no older one is dropped.
     if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });

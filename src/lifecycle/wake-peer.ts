@@ -10,7 +10,7 @@ import { checkStateEntries, endSession } from './end-session.js';
 import { RefusedError } from '../core/errors.js';
 import { newMessageId } from '../core/message-id.js';
 import { deliverText } from '../transport/deliver.js';
-import { type QueuedMessage, QueueStore } from '../transport/queue-store.js';
+import { QueueStore, newQueuedMessage } from '../transport/queue-store.js';
 import { withDeliveryLock } from './delivery-lock.js';
 import { OPERATOR, formatEnvelope } from './envelope.js';
 import { deliveryKnobsOf } from './runtime-knobs.js';
@@ -204,19 +204,7 @@ async function deliverFirst(
   const now = ctx.now();
   const id = newMessageId(now.getTime());
   const store = new QueueStore(ctx.paths.queueDir);
-  let message: QueuedMessage = {
-    version: 1,
-    id,
-    identity,
-    from: first.from,
-    topic: first.topic,
-    text: formatEnvelope({ ...first, id, attachments: [] }),
-    createdAt: now.toISOString(),
-    attempts: 0,
-    nextAttemptAt: now.toISOString(),
-    lastError: null,
-    pastedAt: null,
-  };
+  let message = newQueuedMessage({ id, identity, from: first.from, topic: first.topic, text: formatEnvelope({ ...first, id, attachments: [] }) }, now);
   await store.enqueue(message);
   const deliver = async () => {
     await ensureReady(ctx, identity, runtime);

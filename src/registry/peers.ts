@@ -1,6 +1,6 @@
 import { type PeerRecord, type Registry, findPeer } from './schema.js';
 import { NotFoundError } from '../core/errors.js';
-import { formatIdentity, parsePersonality, parseRuntimeName } from '../core/names.js';
+import { formatIdentity, parsePersonality, parseRuntimeName, tryParseIdentity } from '../core/names.js';
 
 /** The registered peer of that name, or a NotFoundError saying how to add it. */
 export function requirePeer(registry: Registry, name: string): PeerRecord {
@@ -22,6 +22,13 @@ export function pickRuntime(peer: PeerRecord, runtime: string | undefined): stri
     throw new NotFoundError(`peer ${peer.personality} has no runtime "${name}" (it has: ${peer.runtimes.join(', ')})`);
   }
   return name;
+}
+
+/** The registered peer and runtime an identity names (`demo-boris`), if both exist. */
+export function findIdentity(registry: Registry, identity: string): { peer: PeerRecord; runtime: string } | undefined {
+  const parsed = tryParseIdentity(identity);
+  const peer = parsed ? findPeer(registry, parsed.personality) : undefined;
+  return parsed && peer?.runtimes.includes(parsed.runtime) ? { peer, runtime: parsed.runtime } : undefined;
 }
 
 export function identitiesOf(peer: PeerRecord): string[] {

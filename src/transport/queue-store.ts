@@ -41,6 +41,15 @@ export const QueuedMessageSchema = z.object({
 
 export type QueuedMessage = z.infer<typeof QueuedMessageSchema>;
 
+/** A message as it enters the queue: no attempt yet, due at once. */
+export function newQueuedMessage(
+  fields: Pick<QueuedMessage, 'id' | 'identity' | 'from' | 'topic' | 'text'>,
+  now: Date,
+): QueuedMessage {
+  const at = now.toISOString();
+  return { version: 1, ...fields, createdAt: at, attempts: 0, nextAttemptAt: at, lastError: null, pastedAt: null };
+}
+
 export interface QueueEntry {
   readonly message: QueuedMessage | undefined;
   /** A file that does not parse: kept where it is and reported, never deleted. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/core/errors.js';
 import { newMessageId } from '../../src/core/message-id.js';
-import { MAX_QUEUED_PER_IDENTITY, type QueuedMessage, QueueStore } from '../../src/transport/queue-store.js';
+import { MAX_QUEUED_PER_IDENTITY, type QueuedMessage, QueueStore, newQueuedMessage } from '../../src/transport/queue-store.js';
 
 let root: string;
 beforeEach(async () => {
@@ -15,20 +15,7 @@ afterEach(async () => {
 });
 
 function message(identity: string, text: string, nowMs = Date.now()): QueuedMessage {
-  const at = new Date(nowMs).toISOString();
-  return {
-    version: 1,
-    id: newMessageId(nowMs),
-    identity,
-    from: 'operator',
-    topic: 'none',
-    text,
-    createdAt: at,
-    attempts: 0,
-    nextAttemptAt: at,
-    lastError: null,
-    pastedAt: null,
-  };
+  return newQueuedMessage({ id: newMessageId(nowMs), identity, from: 'operator', topic: 'none', text }, new Date(nowMs));
 }
 
 describe('the queue store', () => {
