@@ -46,15 +46,16 @@ export interface DeliverMessage {
   readonly pastedBefore?: boolean;
 }
 
+/** How long someone's draft may take to clear before the message is left for later. */
+const DRAFT_WAIT_MS = 3000;
+/** How long a paste may take to show in the composer. */
+const LAND_WAIT_MS = 2000;
+/** How long the composer may take to let go of the message after an Enter. */
+const ENTER_WAIT_MS = 1500;
+/** Pastes tried while nothing arrives; a paste that shows on screen is never repeated. */
+const PASTE_ATTEMPTS = 2;
+
 export interface DeliverOptions {
-  /** How long someone's draft may take to clear before the message is left for later. */
-  readonly draftWaitMs?: number;
-  /** How long a paste may take to show in the composer. */
-  readonly landWaitMs?: number;
-  /** How long the composer may take to let go of the message after an Enter. */
-  readonly enterWaitMs?: number;
-  /** Pastes tried while nothing arrives; a paste that shows on screen is never repeated. */
-  readonly pasteAttempts?: number;
   /** Runs after the buffer is loaded and before each paste: the durable mark that a paste may have happened. */
   readonly beforePaste?: () => Promise<void>;
 }
@@ -119,16 +120,16 @@ export async function deliverText(
     if (where === 'unsure') return { outcome: 'draft' };
     if (where === 'composer') {
       await sleep(knobs.settleMs);
-      return submit(pane, identity, message.id, knobs, options.enterWaitMs ?? 1500);
+      return submit(pane, identity, message.id, knobs);
     }
   }
-  if (!isEmpty(look)) look = await watch(pane, identity, options.draftWaitMs ?? 3000, isEmpty);
+  if (!isEmpty(look)) look = await watch(pane, identity, DRAFT_WAIT_MS, isEmpty);
   if (!look.live) return { outcome: 'not-live' };
   if (!isEmpty(look)) return { outcome: 'draft' };
   const landed = await pasteUntilLanded(pane, identity, message, knobs, options);
   if (landed !== 'landed') return { outcome: landed };
   await sleep(knobs.settleMs);
-  return submit(pane, identity, message.id, knobs, options.enterWaitMs ?? 1500);
+  return submit(pane, identity, message.id, knobs);
 }
 
 async function pasteUntilLanded(
@@ -138,7 +139,7 @@ async function pasteUntilLanded(
   knobs: DeliveryKnobs,
   options: DeliverOptions,
 ): Promise<'landed' | 'not-landed' | 'pasted-unseen' | 'not-live'> {
-  const attempts = options.pasteAttempts ?? 2;
+  const attempts = PASTE_ATTEMPTS;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // After an interruption, the buffer still there proves the paste never happened.
     const resume = attempt === 1 && message.pastedBefore === true;
@@ -146,21 +147,21 @@ async function pasteUntilLanded(
     // Without composer patterns there is nothing to watch: the paste counts as landed.
     if (composerState('', knobs) === 'unknown') return 'landed';
     const arrived = (seen: Look) => composerState(seen.screen, knobs) === 'holds-text' || showsMessage(seen.screen, message.id);
-    const look = await watch(pane, identity, options.landWaitMs ?? 2000, arrived);
+    const look = await watch(pane, identity, LAND_WAIT_MS, arrived);
     if (!look.live) return 'not-live';
     if (arrived(look)) return 'landed';
   }
   return 'not-landed';
 }
 
-async function submit(pane: DeliveryPane, identity: string, id: string, knobs: DeliveryKnobs, enterWaitMs: number): Promise<DeliveryOutcome> {
+async function submit(pane: DeliveryPane, identity: string, id: string, knobs: DeliveryKnobs): Promise<DeliveryOutcome> {
   const verifiable = composerState('', knobs) !== 'unknown';
   // Taken: the composer is empty, or its text is not this message, which the history shows.
   const taken = (seen: Look) => composerState(seen.screen, knobs) === 'empty' || whereShown(seen.screen, id, knobs) === 'history';
   for (let enters = 1; enters <= 1 + knobs.enterRetries; enters++) {
     await pane.sendKey(identity, 'Enter');
     if (!verifiable) return { outcome: 'delivered', enters, busy: false, verified: false };
-    const look = await watch(pane, identity, enterWaitMs, taken);
+    const look = await watch(pane, identity, ENTER_WAIT_MS, taken);
     // An agent that exits on the message has taken it: it left the composer.
     if (!look.live) return { outcome: 'delivered', enters, busy: false, verified: false };
     if (taken(look)) return { outcome: 'delivered', enters, busy: showsBusy(look.screen, knobs), verified: true };
