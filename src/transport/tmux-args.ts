@@ -202,5 +202,6 @@ set -g status-left-length 70
 # Inside another tmux (the client's terminal answers as tmux, or its TERM is tmux's), C-b d
 # would detach that outer tmux: its C-b C-b sends C-b through, then d detaches this one.
 set -g status-right-length 60
-set -g status-right "#{?#{||:#{m:tmux*,#{client_termtype}},#{m:tmux*,#{client_termname}}},iapeer · nested: detach with C-b C-b d,iapeer · detach: C-b d}"
+# ASCII only: without a UTF-8 locale a terminal draws other characters as underscores.
+set -g status-right "#{?#{||:#{m:tmux*,#{client_termtype}},#{m:tmux*,#{client_termname}}},iapeer - nested: detach with C-b C-b d,iapeer - detach: C-b d}"
 `;

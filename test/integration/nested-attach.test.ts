@@ -69,7 +69,7 @@ async function expectInnerDetachedOnly(): Promise<void> {
 describe('detaching a nested attach', () => {
   it('the status line tells a nested client to press C-b C-b d, and that detaches the peer, not the user’s tmux', async () => {
     await attachNested('');
-    await waitFor(() => outerScreen().includes('iapeer · nested: detach with C-b C-b d'), 'the nested detach hint on the peer’s status line');
+    await waitFor(() => outerScreen().includes('iapeer - nested: detach with C-b C-b d'), 'the nested detach hint on the peer’s status line');
     // The user's tmux takes the first C-b as its prefix and sends the second through.
     type('C-b', 'C-b');
     await waitFor(() => clients(inner)[0] === 'prefix', 'the peer’s client to get the prefix');
@@ -92,6 +92,6 @@ describe('detaching a nested attach', () => {
       encoding: 'utf8',
       env: { ...home.env, TERM: 'xterm-256color' },
     });
-    expect(status.trim()).toBe('iapeer · detach: C-b d');
+    expect(status.trim()).toBe('iapeer - detach: C-b d');
   });
 });
