@@ -75,8 +75,15 @@ const LAST_WORDS_HISTORY = 20;
  * "Terminated" for a runtime killed by a signal) go to /dev/null, not onto the runtime's
  * screen; an inner sh gives the runtime its stderr back and execs it. `"$@"` runs argv as
  * it is, never through a shell string. A runtime killed by signal N leaves 128 + N.
+ *
+ * Before leaving, the sh drains the screen: tmux 3.3 throws away output it has not read yet
+ * when the pane's process exits, so a runtime that prints and exits at once (a login prompt)
+ * would often leave a blank screen. The sh asks the terminal for its status (DSR, `ESC [ 5 n`)
+ * and waits for the answer, at most 2 s per byte read: tmux answers only once it has parsed
+ * everything written before the question. Stray typed bytes are skipped, up to 64 of them.
  */
-const RUN_AND_RECORD = `f=$1; shift; trap : INT QUIT; exec 4>&2 2>/dev/null; /bin/sh -c 'exec 2>&4 4>&-; exec "$@"' "$0" "$@"; s=$?; echo "$s" > "$f"; exit "$s"`;
+const DRAIN_SCREEN = `if stty -icanon -echo min 0 time 20; then printf '\\033[5n'; i=0; while [ $i -lt 64 ]; do c=$(dd bs=1 count=1); { [ -z "$c" ] || [ "$c" = n ]; } && break; i=$((i+1)); done; fi`;
+const RUN_AND_RECORD = `f=$1; shift; trap : INT QUIT; exec 4>&2 2>/dev/null; /bin/sh -c 'exec 2>&4 4>&-; exec "$@"' "$0" "$@"; s=$?; echo "$s" > "$f"; ${DRAIN_SCREEN}; exit "$s"`;
 export const WRAPPER_NAME = 'iapeer-run';
 
 /** Session window size for detached servers; tmux resizes it to the terminal on attach. */
