@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { AddOptions } from './commands/add.js';
+import type { LogOptions } from './commands/log.js';
 import type { SendOptions } from './commands/send.js';
 import type { Verb, VerbInput } from './context-from-env.js';
 
@@ -147,6 +148,69 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .action((options: { json?: boolean; flush?: boolean }) =>
         run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
       ),
+
+  status: (program, run) =>
+    program
+      .command('status')
+      .description('is the daemon running, when did it last tick, how many peers are in each state, how many messages wait')
+      .option('--json', 'print one JSON document')
+      .action((options: { json?: boolean }) =>
+        run('status', invoke(import('./commands/status.js'), (m, verb) => m.status({ json: options.json === true }, verb))),
+      ),
+
+  log: (program, run) =>
+    program
+      .command('log')
+      .description('read the lifecycle log and its rotated files, oldest first, filtered')
+      .option('--peer <peer>', 'only lines about this peer (a personality or an identity)')
+      .option('--ev <event>', 'only this event, e.g. wake, supervise, deliver')
+      .option('--since <duration>', 'only lines newer than this, e.g. 90s, 15m, 2h, 1d')
+      .option('--follow', 'keep printing lines as they are written')
+      .option('--json', 'print a JSON array of the lines (with --follow: one JSON object per line)')
+      .action((options: LogOptions) => run('log', invoke(import('./commands/log.js'), (m, verb) => m.log(options, verb)))),
+
+  doctor: (program, run) =>
+    program
+      .command('doctor')
+      .description('check tmux, directories and modes, socket paths, the registry and runtimes, the daemon')
+      .option('--json', 'print one JSON document')
+      .action((options: { json?: boolean }) =>
+        run('doctor', invoke(import('./commands/doctor.js'), (m, verb) => m.doctor({ json: options.json === true }, verb))),
+      ),
+
+  daemon: (program, run) => {
+    const daemon = program
+      .command('daemon')
+      .description('the supervisor: reaps idle and dead sessions, relaunches, delivers queued messages');
+    daemon
+      .command('run')
+      .description('run the daemon in the foreground (what the OS service runs)')
+      .action(() => run('daemon', invoke(import('./commands/daemon-run.js'), (m, verb) => m.daemonRun({}, verb))));
+    daemon
+      .command('install')
+      .description('write and load the OS service that runs the daemon (launchd on macOS, systemd --user on Linux)')
+      .option('--dry-run', 'print the file and the commands; change nothing')
+      .addOption(new Option('--target <manager>', 'the service manager (default: this OS’s)').choices(['launchd', 'systemd']))
+      .action((options: { dryRun?: boolean; target?: 'launchd' | 'systemd' }) =>
+        run(
+          'daemon',
+          invoke(import('./commands/daemon-service.js'), (m, verb) =>
+            m.daemonInstall({ dryRun: options.dryRun === true, target: options.target }, verb),
+          ),
+        ),
+      );
+    daemon
+      .command('uninstall')
+      .description('unload and delete the daemon’s OS service')
+      .action(() => run('daemon', invoke(import('./commands/daemon-service.js'), (m, verb) => m.daemonUninstall({}, verb))));
+    daemon
+      .command('peer')
+      .description('keep one always-on peer’s session up in the foreground (what its OS service runs)')
+      .argument('<identity>', 'e.g. claude-boris')
+      .action((identity: string) =>
+        run('daemon', invoke(import('./commands/daemon-peer.js'), (m, verb) => m.daemonPeer({ identity }, verb))),
+      );
+  },
 
   mcp: (program, run) =>
     program

@@ -82,7 +82,7 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
     tmuxBin: read(env, 'IAPEER_TMUX', nonEmptyWord, 'a tmux binary name or path') ?? 'tmux',
     peerIdentity: env['PEER_IDENTITY'] === '' ? undefined : env['PEER_IDENTITY'],
     superviseIntervalMs:
-      read(env, 'IAPEER_SUPERVISE_INTERVAL_MS', integerIn(100, 86_400_000), 'whole milliseconds from 100 to 86400000') ??
+      read(env, 'IAPEER_SUPERVISE_INTERVAL_MS', integerIn(10, 86_400_000), 'whole milliseconds from 10 to 86400000') ??
       10_000,
     idleTimeoutSec:
       read(env, 'IAPEER_IDLE_TIMEOUT_S', integerIn(0, MAX_IDLE_TIMEOUT_SEC), `whole seconds from 0 (never) to ${MAX_IDLE_TIMEOUT_SEC}`) ??

@@ -14,7 +14,14 @@ export interface Paths {
   readonly registryLock: string;
   readonly runtimes: string;
   readonly stateRoot: string;
+  readonly logsDir: string;
   readonly lifecycleLog: string;
+  /** The daemon's leveled operational log. */
+  readonly daemonLog: string;
+  /** The daemon's live state, rewritten every tick (`daemon.json`). */
+  readonly daemonState: string;
+  /** The unix socket the running daemon listens on (one daemon per home); never an identity's name. */
+  readonly daemonSocket: string;
   readonly queueDir: string;
   readonly sockDir: string;
 }
@@ -27,7 +34,11 @@ export function pathsFor(config: Pick<Config, 'home' | 'sockDir'>): Paths {
     registryLock: join(home, 'peers.json.lock'),
     runtimes: join(home, 'runtimes.json'),
     stateRoot: join(home, 'state'),
+    logsDir: join(home, 'logs'),
     lifecycleLog: join(home, 'logs', 'lifecycle.log'),
+    daemonLog: join(home, 'logs', 'daemon.log'),
+    daemonState: join(home, 'daemon.json'),
+    daemonSocket: join(config.sockDir, 'daemon.sock'),
     queueDir: join(home, 'queue'),
     sockDir: config.sockDir,
   });

@@ -1,0 +1,7 @@
+import { RefusedError } from '../../core/errors.js';
+import type { Verb } from '../context-from-env.js';
+
+// Placeholder while the verb is being built.
+export function daemonPeer(_options: { readonly identity: string }, _verb: Verb): Promise<void> {
+  return Promise.reject(new RefusedError('not built yet'));
+}
