@@ -14,12 +14,18 @@
  * - send: `iapeer send` to a live idle demo peer, delivered and verified, against `node -e 0`;
  *   100 messages to 10 live peers from 10 parallel senders (total wall, per-message p50/p99);
  *   wake-on-send into a down demo peer, delivered.
+ * - daemon: one supervise tick over 200 identities (100 live), median, against 200
+ *   sequential `tmux has-session` calls timed in the same run; the RSS of a real `daemon run`
+ *   on that fleet after warm-up and after 5,000 ticks at a 10 ms interval.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadConfig } from '../src/core/config.js';
 import { pathsFor } from '../src/core/paths.js';
+import { createContext } from '../src/lifecycle/context.js';
+import { Supervisor } from '../src/lifecycle/supervise-tick.js';
 import { emptyRegistry, newPeerRecord } from '../src/registry/schema.js';
 import { updateRegistry } from '../src/registry/update-registry.js';
 
@@ -327,42 +333,184 @@ async function benchSend(): Promise<Record<string, number>> {
   }
 }
 
-const list = await benchList();
-const start = await benchStart();
-const registry = await benchRegistry();
-const adds = await benchAdds();
-const send = await benchSend();
+const DAEMON_IDS = 200;
+const DAEMON_LIVE = 100;
+const TICK_RUNS = 21;
+const RSS_TICKS = 5000;
 
-const rows: Array<[string, string, string, string]> = [
-  ['node -e 0 (median)', `${list['nodeNoopMedianMs']} ms`, '', ''],
-  [`list --json, ${list['identities']} ids / ${list['live']} live (median)`, `${list['listMedianMs']} ms`, `≤ 1.5 × node -e 0`, `${list['ratio']}× ${(list['ratio'] ?? 99) <= 1.5 ? 'ok' : 'MISSED'}`],
-  ['list --json without compile cache (median)', `${list['listNoCacheMedianMs']} ms`, 'report', `cache saves ${list['cacheSavesMs']} ms`],
-  [
-    `stop --all of ${list['live']} live demo peers (worst of ${list['stopAllRuns']})`,
-    `${list['stopAllMaxMs']} ms`,
-    '≤ 1500 ms and ≤ 12 × node -e 0',
-    `${list['stopAllRatio']}× ${(list['stopAllMaxMs'] ?? 1e9) <= 1500 && (list['stopAllRatio'] ?? 99) <= 12 ? 'ok' : 'MISSED'}`,
-  ],
-  ['start demo peer until up (median)', `${start['medianMs']} ms`, '≤ 600 ms', (start['medianMs'] ?? 1e9) <= 600 ? 'ok' : 'MISSED'],
-  ['start demo peer (p90)', `${start['p90Ms']} ms`, '', ''],
-  [`registry ${WRITERS} writers × ${UPSERTS} upserts`, `${registry['upsertsPerSecond']} upserts/s`, 'report', ''],
-  ['registry lock wait p99', `${registry['lockWaitP99Ms']} ms`, 'report', ''],
-  [`${ADD_LOOPS} × ${ADDS_EACH} concurrent iapeer add: succeeded`, `${adds['succeeded']}/${adds['calls']}`, `${adds['calls']}/${adds['calls']}`, adds['succeeded'] === adds['calls'] ? 'ok' : 'MISSED'],
-  ['concurrent add: wall time per call p50 / p99', `${adds['p50Ms']} / ${adds['p99Ms']} ms`, 'report', `all in ${round((adds['elapsedMs'] ?? 0) / 1000)} s`],
-  [
-    'send to a live idle demo peer, delivered (median)',
-    `${send['sendMedianMs']} ms`,
-    '≤ 400 ms and ≤ 4 × node -e 0',
-    `${send['sendRatio']}× ${(send['sendMedianMs'] ?? 1e9) <= 400 && (send['sendRatio'] ?? 99) <= 4 ? 'ok' : 'MISSED'}`,
-  ],
-  [
-    `${send['parallelMessages']} messages to ${SEND_PEERS} peers from ${SEND_PEERS} parallel senders`,
-    `${round((send['parallelWallMs'] ?? 0) / 1000, 2)} s`,
-    'report',
-    `per message p50 ${send['parallelP50Ms']} / p99 ${send['parallelP99Ms']} ms`,
-  ],
-  ['wake-on-send into a down demo peer, delivered (median)', `${send['wakeMedianMs']} ms`, 'report', ''],
-];
+/** Starts demo peers a few at a time: each start waits for its runtime's prompt. */
+async function startMany(home: Home, names: readonly string[], atOnce = 8): Promise<void> {
+  for (let index = 0; index < names.length; index += atOnce) {
+    const batch = names.slice(index, index + atOnce);
+    const results = await Promise.all(batch.map((name) => timedCall(home, ['start', name])));
+    const failed = results.find((result) => !result.ok);
+    if (failed) throw new Error(`start failed: ${failed.stderr}`);
+  }
+}
+
+function rssMiB(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return round(Number(match?.[1] ?? Number.NaN) / 1024);
+}
+
+function daemonTicks(home: Home): number {
+  try {
+    return (JSON.parse(readFileSync(join(home.dir, 'daemon.json'), 'utf8')) as { ticks: number }).ticks;
+  } catch {
+    return 0;
+  }
+}
+
+async function untilTicks(home: Home, ticks: number, child: ChildProcess): Promise<void> {
+  while (daemonTicks(home) < ticks) {
+    if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode})`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
+  }
+}
+
+async function benchDaemon(): Promise<Record<string, number>> {
+  const home = makeHome();
+  let daemon: ChildProcess | undefined;
+  try {
+    const names = Array.from({ length: DAEMON_IDS }, (_, index) => `tick${String(index).padStart(3, '0')}`);
+    await registerDemoPeers(home, names);
+    await startMany(home, names.slice(0, DAEMON_LIVE));
+
+    // 200 sequential has-session calls, the way a naive supervisor asks tmux about each identity.
+    const sock = join(home.dir, 'sock');
+    const hasSession: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      for (const name of names) spawnSync('tmux', ['-S', join(sock, `demo-${name}`), 'has-session', '-t', `=demo-${name}`], { stdio: 'ignore' });
+      hasSession.push(performance.now() - started);
+    }
+
+    const ctx = createContext({ config: loadConfig(home.env, homedir()), env: home.env, cwd: repo, nodeBin: process.execPath });
+    const supervisor = new Supervisor(ctx, { onError: (error) => console.error('tick error:', error) });
+    const ticks: number[] = [];
+    for (let run = 0; run < TICK_RUNS; run++) {
+      const started = performance.now();
+      const report = await supervisor.tick();
+      ticks.push(performance.now() - started);
+      const live = Object.values(report.peers).filter((state) => state === 'live').length;
+      if (live !== DAEMON_LIVE || report.decisions.some((decision) => decision.kind !== 'alive')) throw new Error(`the tick saw ${live} live and acted`);
+    }
+
+    daemon = spawn(process.execPath, [cli, 'daemon', 'run'], { env: { ...home.env, IAPEER_SUPERVISE_INTERVAL_MS: '10' }, stdio: 'ignore' });
+    await untilTicks(home, 200, daemon);
+    const warm = rssMiB(daemon.pid ?? -1);
+    const warmTicks = daemonTicks(home);
+    await untilTicks(home, warmTicks + RSS_TICKS, daemon);
+    const after = rssMiB(daemon.pid ?? -1);
+    return {
+      identities: DAEMON_IDS,
+      live: DAEMON_LIVE,
+      hasSession200MedianMs: round(median(hasSession)),
+      tickMedianMs: round(median(ticks)),
+      tickP90Ms: round(percentile(ticks, 90)),
+      tickRatio: round(median(ticks) / median(hasSession), 3),
+      rssWarmMiB: warm,
+      rssAfterTicks: RSS_TICKS,
+      rssAfterMiB: after,
+      rssGrowthPercent: round(((after - warm) / warm) * 100, 1),
+    };
+  } finally {
+    daemon?.kill('SIGTERM');
+    if (daemon && daemon.exitCode === null) await new Promise((resolvePromise) => daemon?.once('close', resolvePromise));
+    cleanup(home);
+  }
+}
+
+type Results = Record<string, number>;
+type Row = [string, string, string, string];
+
+/** Each section: what it measures, and its rows in the table. */
+const SECTIONS: Record<string, { run: () => Promise<Results>; rows: (r: Results) => Row[] }> = {
+  list: {
+    run: benchList,
+    rows: (list) => [
+      ['node -e 0 (median)', `${list['nodeNoopMedianMs']} ms`, '', ''],
+      [`list --json, ${list['identities']} ids / ${list['live']} live (median)`, `${list['listMedianMs']} ms`, `≤ 1.5 × node -e 0`, `${list['ratio']}× ${(list['ratio'] ?? 99) <= 1.5 ? 'ok' : 'MISSED'}`],
+      ['list --json without compile cache (median)', `${list['listNoCacheMedianMs']} ms`, 'report', `cache saves ${list['cacheSavesMs']} ms`],
+      [
+        `stop --all of ${list['live']} live demo peers (worst of ${list['stopAllRuns']})`,
+        `${list['stopAllMaxMs']} ms`,
+        '≤ 1500 ms and ≤ 12 × node -e 0',
+        `${list['stopAllRatio']}× ${(list['stopAllMaxMs'] ?? 1e9) <= 1500 && (list['stopAllRatio'] ?? 99) <= 12 ? 'ok' : 'MISSED'}`,
+      ],
+    ],
+  },
+  start: {
+    run: benchStart,
+    rows: (start) => [
+      ['start demo peer until up (median)', `${start['medianMs']} ms`, '≤ 600 ms', (start['medianMs'] ?? 1e9) <= 600 ? 'ok' : 'MISSED'],
+      ['start demo peer (p90)', `${start['p90Ms']} ms`, '', ''],
+    ],
+  },
+  registry: {
+    run: benchRegistry,
+    rows: (registry) => [
+      [`registry ${WRITERS} writers × ${UPSERTS} upserts`, `${registry['upsertsPerSecond']} upserts/s`, 'report', ''],
+      ['registry lock wait p99', `${registry['lockWaitP99Ms']} ms`, 'report', ''],
+    ],
+  },
+  adds: {
+    run: benchAdds,
+    rows: (adds) => [
+      [`${ADD_LOOPS} × ${ADDS_EACH} concurrent iapeer add: succeeded`, `${adds['succeeded']}/${adds['calls']}`, `${adds['calls']}/${adds['calls']}`, adds['succeeded'] === adds['calls'] ? 'ok' : 'MISSED'],
+      ['concurrent add: wall time per call p50 / p99', `${adds['p50Ms']} / ${adds['p99Ms']} ms`, 'report', `all in ${round((adds['elapsedMs'] ?? 0) / 1000)} s`],
+    ],
+  },
+  send: {
+    run: benchSend,
+    rows: (send) => [
+      [
+        'send to a live idle demo peer, delivered (median)',
+        `${send['sendMedianMs']} ms`,
+        '≤ 400 ms and ≤ 4 × node -e 0',
+        `${send['sendRatio']}× ${(send['sendMedianMs'] ?? 1e9) <= 400 && (send['sendRatio'] ?? 99) <= 4 ? 'ok' : 'MISSED'}`,
+      ],
+      [
+        `${send['parallelMessages']} messages to ${SEND_PEERS} peers from ${SEND_PEERS} parallel senders`,
+        `${round((send['parallelWallMs'] ?? 0) / 1000, 2)} s`,
+        'report',
+        `per message p50 ${send['parallelP50Ms']} / p99 ${send['parallelP99Ms']} ms`,
+      ],
+      ['wake-on-send into a down demo peer, delivered (median)', `${send['wakeMedianMs']} ms`, 'report', ''],
+    ],
+  },
+  daemon: {
+    run: benchDaemon,
+    rows: (daemon) => [
+      [`${DAEMON_IDS} sequential tmux has-session (median of 5)`, `${daemon['hasSession200MedianMs']} ms`, '', ''],
+      [
+        `supervise tick, ${daemon['identities']} ids / ${daemon['live']} live (median of ${TICK_RUNS})`,
+        `${daemon['tickMedianMs']} ms`,
+        '≤ 0.5 × 200 has-session',
+        `${daemon['tickRatio']}× ${(daemon['tickRatio'] ?? 99) <= 0.5 ? 'ok' : 'MISSED'}`,
+      ],
+      ['daemon RSS after warm-up', `${daemon['rssWarmMiB']} MiB`, '≤ 70 MiB', (daemon['rssWarmMiB'] ?? 1e9) <= 70 ? 'ok' : 'MISSED'],
+      [
+        `daemon RSS after ${RSS_TICKS} ticks at 10 ms`,
+        `${daemon['rssAfterMiB']} MiB`,
+        '≤ +5 %',
+        `${daemon['rssGrowthPercent']} % ${(daemon['rssGrowthPercent'] ?? 99) <= 5 ? 'ok' : 'MISSED'}`,
+      ],
+    ],
+  },
+};
+
+// `npm run bench -- daemon send` runs only those sections; no names runs them all.
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !Object.hasOwn(SECTIONS, name));
+if (unknown.length > 0) throw new Error(`unknown bench sections ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+const results: Record<string, Results> = {};
+const rows: Row[] = [];
+for (const [name, section] of Object.entries(SECTIONS)) {
+  if (asked.length > 0 && !asked.includes(name)) continue;
+  results[name] = await section.run();
+  rows.push(...section.rows(results[name]));
+}
 const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), 6));
 const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
 console.log(line(['metric', 'value', 'target', 'result']));
@@ -373,13 +521,11 @@ const report = {
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? 'unknown',
-  list,
-  start,
-  registry,
-  adds,
-  send,
+  ...results,
 };
 const outDir = join(repo, 'bench-results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-console.log(`\nwrote ${join(outDir, 'latest.json')}`);
+// A partial run does not replace the full report.
+const outFile = join(outDir, asked.length === 0 ? 'latest.json' : `latest-${asked.join('-')}.json`);
+writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nwrote ${outFile}`);

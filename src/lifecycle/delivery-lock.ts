@@ -10,11 +10,13 @@ const DELIVERY_LOCK_WAIT_MS = 300_000;
  * Runs `fn` holding the identity's delivery lock, so that deliveries to one identity never
  * interleave (a paste, its Enter and the check that it was taken belong together), while
  * different identities proceed in parallel. Taken before the identity's own lock, never after.
+ * `tryOnce`: a LockError at once when a delivery is under way, rather than waiting for it.
  */
-export async function withDeliveryLock<T>(paths: Paths, identity: string, fn: () => Promise<T>): Promise<T> {
+export async function withDeliveryLock<T>(paths: Paths, identity: string, fn: () => Promise<T>, options: { tryOnce?: boolean } = {}): Promise<T> {
   await ensurePrivateDir(paths.stateRoot);
   const lockPath = join(paths.stateRoot, `${identity}.deliver.lock`);
-  const lock = await acquireLock(lockPath, lockPath, { staleMs: DELIVERY_LOCK_STALE_MS, waitMs: DELIVERY_LOCK_WAIT_MS });
+  const waitMs = options.tryOnce === true ? 0 : DELIVERY_LOCK_WAIT_MS;
+  const lock = await acquireLock(lockPath, lockPath, { staleMs: DELIVERY_LOCK_STALE_MS, waitMs });
   try {
     return await fn();
   } finally {

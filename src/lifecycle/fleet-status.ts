@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { uptime } from 'node:os';
-import { type Markers, assertStateRootSafe, readMarkers } from '../registry/markers.js';
+import { type MarkerName, type Markers, assertStateRootSafe, readMarkers } from '../registry/markers.js';
 import { type PeerState, idleSeconds, peerState } from './peer-state.js';
-import type { Registry } from '../registry/schema.js';
+import type { PeerRecord, Registry } from '../registry/schema.js';
 import { formatIdentity } from '../core/names.js';
 import { type Paths, socketPathOf, stateDirOf } from '../core/paths.js';
 import { isProcessAlive } from '../core/process.js';
@@ -36,11 +36,18 @@ interface ProbeInput {
   readonly bootedAtMs: number;
 }
 
-/** The pty's access and change times are the last input and output: the idle clock. */
-function liveProbe(pid: number, tty: string, sinceMs: number): Probe {
+/**
+ * The pty's access and change times are the last input and output: the idle clock, which
+ * starts no earlier than `sinceMs` (the spawn). Undefined when the pty is gone.
+ */
+export function lastActivityOf(tty: string, sinceMs: number): number | undefined {
   const stat = statSync(tty, { throwIfNoEntry: false });
-  if (!stat) return DOWN;
-  return { live: true, pid, lastActivityMs: Math.max(stat.atimeMs, stat.mtimeMs, sinceMs) };
+  return stat === undefined ? undefined : Math.max(stat.atimeMs, stat.mtimeMs, sinceMs);
+}
+
+function liveProbe(pid: number, tty: string, sinceMs: number): Probe {
+  const lastActivityMs = lastActivityOf(tty, sinceMs);
+  return lastActivityMs === undefined ? DOWN : { live: true, pid, lastActivityMs };
 }
 
 /**
@@ -67,43 +74,85 @@ function probeIdentity(input: ProbeInput): Probe {
   return liveProbe(spawned.pid, spawned.tty, recordedAt);
 }
 
-/** The markers `list` needs; an identity whose state cannot be read shows what its socket says. */
-function listMarkers(paths: Paths, identity: string): Markers {
+/** An identity's markers; one whose state cannot be read shows what its socket says. */
+function markersOf(paths: Paths, identity: string, only: readonly MarkerName[] | undefined): Markers {
   try {
-    return readMarkers(stateDirOf(paths, identity), LIST_MARKERS);
+    return readMarkers(stateDirOf(paths, identity), only);
   } catch {
     return {};
   }
 }
 
+/** What one identity looks like now: its record, its marks, and whether its session is live. */
+export interface IdentityObservation {
+  readonly peer: PeerRecord;
+  readonly runtime: string;
+  readonly identity: string;
+  readonly markers: Markers;
+  /** A socket file is there (a server may or may not answer on it). */
+  readonly socket: boolean;
+  readonly live: boolean;
+  readonly pid: number | null;
+  readonly idleSeconds: number | null;
+}
+
+export interface FleetObservation {
+  readonly identities: IdentityObservation[];
+  /** Every name in the socket directory, registered or not. */
+  readonly socketNames: readonly string[];
+}
+
 /**
- * One row per (peer, runtime), in registry order. One identity's odd state (a file where
- * its directory should be, an unreadable marker) shows in its own row, never fails the list.
+ * Every registered identity, in registry order, with the markers asked for (all by
+ * default). One identity's odd state (a file where its directory should be, an unreadable
+ * marker) shows in its own entry, never fails the whole.
  */
-export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
-  // A state directory others can write is refused for the whole fleet, as everywhere; one
-  // identity's odd entry only shows in its own row.
+export function observeFleet(
+  paths: Paths,
+  registry: Registry,
+  now: Date,
+  tmux: TmuxCommand,
+  markerNames?: readonly MarkerName[],
+): FleetObservation {
+  // A state directory others can write is refused for the whole fleet, as everywhere.
   assertStateRootSafe(paths.stateRoot);
-  const sockets = new Set(readdirOrEmpty(paths.sockDir));
+  const socketNames = readdirOrEmpty(paths.sockDir);
+  const sockets = new Set(socketNames);
   // Uptime has whole-second precision at best: allow a few seconds around the boot.
   const bootedAtMs = Date.now() - uptime() * 1000 - 5000;
-  return registry.peers.flatMap((peer) =>
+  const identities = registry.peers.flatMap((peer) =>
     peer.runtimes.map((runtime) => {
       const identity = formatIdentity({ runtime, personality: peer.personality });
-      const markers = listMarkers(paths, identity);
-      const probe = sockets.has(identity) ? safeProbe({ paths, tmux, identity, spawned: markers.spawned, bootedAtMs }) : DOWN;
+      const markers = markersOf(paths, identity, markerNames);
+      const socket = sockets.has(identity);
+      const probe = socket ? safeProbe({ paths, tmux, identity, spawned: markers.spawned, bootedAtMs }) : DOWN;
       return {
-        personality: peer.personality,
+        peer,
         runtime,
         identity,
-        state: peerState({ live: probe.live, stopped: markers.stopped !== undefined, blocked: markers.blocked !== undefined }),
-        idleSeconds: probe.lastActivityMs === undefined ? null : idleSeconds(probe.lastActivityMs, now.getTime()),
+        markers,
+        socket,
+        live: probe.live,
         pid: probe.pid,
-        alwaysOn: peer.alwaysOn,
-        description: peer.description,
+        idleSeconds: probe.lastActivityMs === undefined ? null : idleSeconds(probe.lastActivityMs, now.getTime()),
       };
     }),
   );
+  return { identities, socketNames };
+}
+
+/** One row per (peer, runtime), in registry order: what `list` shows. */
+export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
+  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => ({
+    personality: seen.peer.personality,
+    runtime: seen.runtime,
+    identity: seen.identity,
+    state: peerState({ live: seen.live, stopped: seen.markers.stopped !== undefined, blocked: seen.markers.blocked !== undefined }),
+    idleSeconds: seen.idleSeconds,
+    pid: seen.pid,
+    alwaysOn: seen.peer.alwaysOn,
+    description: seen.peer.description,
+  }));
 }
 
 function safeProbe(input: ProbeInput): Probe {

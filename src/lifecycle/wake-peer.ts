@@ -4,7 +4,6 @@ import { type MarkerValue, clearMarkers, readMarkers, writeMarker } from '../reg
 import { type WakeTrigger, decideWake } from './wake-decision.js';
 import type { PeerRecord } from '../registry/schema.js';
 import type { Runtime } from '../runtimes/runtime.js';
-import type { Liveness } from '../transport/session.js';
 import { RuntimeEndedError, waitUntilReady } from '../transport/wait-ready.js';
 import { checkStateEntries, endSession } from './end-session.js';
 import { RefusedError } from '../core/errors.js';
@@ -17,7 +16,8 @@ import { deliveryKnobsOf } from './runtime-knobs.js';
 import { formatIdentity } from '../core/names.js';
 import { isDirectory, stateDirOf } from '../core/paths.js';
 import { findExecutable } from '../core/process.js';
-import { recordDeath } from './record-death.js';
+import { reapEnded } from './reap-ended.js';
+import { lastSpawnUnaccounted } from './session-accounting.js';
 import { type SessionContext, runtimeOf } from './session-context.js';
 
 export type WakeOutcome =
@@ -64,15 +64,6 @@ function withTokens(argv: readonly string[], values: Readonly<Record<string, str
   return argv.map((arg) => arg.replace(/@(PEER_IDENTITY|IAPEER_HOME|IAPEER_SOCK_DIR)@/g, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1)));
 }
 
-/** A server whose agent has ended is a zombie: end it, and record the death if iapeer started it. */
-async function clearZombie(ctx: SessionContext, identity: string, seen: Liveness, spawnedByUs: boolean): Promise<void> {
-  const settled = await ctx.sessions.settleDeadPane(identity, seen);
-  const exit = settled.state === 'dead-pane' ? settled.pane.exitStatus : undefined;
-  await endSession(ctx, identity, settled);
-  if (spawnedByUs) await recordDeath(ctx, identity, exit);
-  await ctx.log.write({ ev: 'supervise', identity, action: 'reaped-zombie', ...(exit === undefined ? {} : { exit }) });
-}
-
 /** Decides and, if so, spawns; under the identity's lock. */
 async function decideAndSpawn(
   ctx: SessionContext,
@@ -83,10 +74,12 @@ async function decideAndSpawn(
 ): Promise<Extract<WakeOutcome, { outcome: 'already-live' }> | Spawned> {
   const dir = stateDirOf(ctx.paths, identity);
   checkStateEntries(ctx.paths, identity);
-  const markers = readMarkers(dir);
+  let markers = readMarkers(dir);
   let liveness = await ctx.sessions.inspect(identity);
-  if (liveness.state === 'dead-pane' || liveness.state === 'no-session') {
-    await clearZombie(ctx, identity, liveness, markers.spawned !== undefined);
+  // What is left of an ended session is cleared, and an end nobody recorded is recorded first.
+  if (liveness.state !== 'live' && (liveness.state !== 'no-server' || lastSpawnUnaccounted(markers))) {
+    await reapEnded(ctx, identity, liveness);
+    markers = readMarkers(dir);
     liveness = { state: 'no-server' };
   }
 
@@ -134,8 +127,7 @@ async function afterFailedStart(ctx: SessionContext, identity: string, error: Ru
   const stopped = await lockIdentities(ctx, [identity], async () => {
     if (readMarkers(stateDirOf(ctx.paths, identity), ['stopped']).stopped) return true;
     const now = await ctx.sessions.inspect(identity);
-    if (now.state === 'dead-pane' || now.state === 'no-session') await clearZombie(ctx, identity, now, true);
-    else if (now.state === 'no-server') await recordDeath(ctx, identity, undefined);
+    if (now.state !== 'live') await reapEnded(ctx, identity, now);
     return false;
   });
   if (stopped) throw new RefusedError(`${identity} was stopped while it was starting`, 'ESTOPPED');

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -221,7 +221,10 @@ export class Sessions {
     const confirmed = recorded === undefined || scan === undefined ? undefined : confirmRecord(recorded, scan);
     // No socket, no server iapeer can reach: a down peer is ended without starting a tmux client.
     const looked = given ?? confirmed ?? (existsSync(server.socket) ? await this.inspect(identity) : NO_SERVER);
-    if (looked.state === 'no-server') return looked;
+    if (looked.state === 'no-server') {
+      await this.removeStaleSocket(server.socket);
+      return looked;
+    }
     const pane = looked.state === 'no-session' ? undefined : looked.pane;
     // Before the hang-up: once the agent dies its children are reparented and lost to a search.
     const tree = looked.state === 'live' ? await treeIn(looked.pane.pid, scan ?? (await this.recentScan())) : NO_TREE;
@@ -238,6 +241,12 @@ export class Sessions {
       if (errnoCode(error) !== 'ENOENT') throw error;
     });
     return looked;
+  }
+
+  /** A server killed outright (SIGKILL) leaves its socket behind: remove it once nothing answers there. */
+  private async removeStaleSocket(socket: string): Promise<void> {
+    if (lstatSync(socket, { throwIfNoEntry: false })?.isSocket() !== true || (await probeSocket(socket))) return;
+    await rm(socket, { force: true });
   }
 
   /**

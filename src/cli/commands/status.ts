@@ -1,7 +1,47 @@
-import { RefusedError } from '../../core/errors.js';
+import type { DaemonStatus } from '../../lifecycle/daemon-state.js';
+import { type StatusReport, statusReport } from '../../lifecycle/status-report.js';
 import type { Verb } from '../context-from-env.js';
+import { formatDuration, printJson, printLine, shown } from '../output.js';
 
-// Placeholder while the verb is being built.
-export function status(_options: { readonly json: boolean }, _verb: Verb): Promise<void> {
-  return Promise.reject(new RefusedError('not built yet'));
+/** `running` and `stale` come from daemon.json's owner pid; `not-running` means it never ran here. */
+function daemonJson(daemon: DaemonStatus): Record<string, unknown> {
+  if (daemon.kind === 'never-ran') return { state: 'not-running' };
+  if (daemon.kind === 'unreadable') return { state: 'unreadable', problem: daemon.problem };
+  const { pid, startedAt, version, lastTickAt, tickMs, ticks } = daemon.state;
+  return { state: daemon.kind, pid, startedAt, version, lastTickAt, tickMs, ticks };
+}
+
+function peersJson(peers: StatusReport['peers']): Record<string, unknown> {
+  return 'problem' in peers ? { problem: peers.problem } : { ...peers.counts, total: peers.total };
+}
+
+function daemonLines(daemon: DaemonStatus, nowMs: number): string[] {
+  if (daemon.kind === 'never-ran') return ['daemon    not running (it never ran here): start it with iapeer daemon install, or iapeer daemon run'];
+  if (daemon.kind === 'unreadable') return [`daemon    unknown: ${shown(daemon.problem)}`];
+  const { state } = daemon;
+  const head =
+    daemon.kind === 'running'
+      ? `daemon    running (pid ${state.pid}, since ${state.startedAt}, version ${shown(state.version)})`
+      : `daemon    not running (stale: pid ${state.pid} is gone); start it with iapeer daemon run, or see iapeer doctor`;
+  if (state.lastTickAt === null) return [head, 'last tick none yet'];
+  const ago = formatDuration(Math.max(0, Math.floor((nowMs - Date.parse(state.lastTickAt)) / 1000)));
+  return [head, `last tick ${ago} ago, took ${state.tickMs ?? '?'} ms (${state.ticks} ticks)`];
+}
+
+export async function status(options: { readonly json: boolean }, { ctx, io }: Verb): Promise<void> {
+  const report = await statusReport(ctx);
+  if (options.json) return printJson(io, { daemon: daemonJson(report.daemon), peers: peersJson(report.peers), queue: report.queue });
+  const { peers } = report;
+  const fleet =
+    'problem' in peers
+      ? `peers     unknown: ${shown(peers.problem)}`
+      : `peers     ${peers.total} in all: ${peers.counts.live} live, ${peers.counts.down} down, ${peers.counts.stopped} stopped, ${peers.counts.blocked} blocked`;
+  printLine(
+    io,
+    [
+      ...daemonLines(report.daemon, ctx.now().getTime()),
+      fleet,
+      `queue     ${report.queue.waiting} waiting, ${report.queue.setAside} set aside`,
+    ].join('\n'),
+  );
 }
