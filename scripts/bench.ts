@@ -16,7 +16,8 @@
  *   wake-on-send into a down demo peer, delivered.
  * - daemon: one supervise tick over 200 identities (100 live), median, against 200
  *   sequential `tmux has-session` calls timed in the same run; the RSS of a real `daemon run`
- *   on that fleet after warm-up and after 5,000 ticks at a 10 ms interval.
+ *   (with the node flags its OS service uses) on that fleet after warm-up and after 5,000
+ *   ticks at a 10 ms interval.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/core/config.js';
 import { pathsFor } from '../src/core/paths.js';
 import { createContext } from '../src/lifecycle/context.js';
+import { SERVICE_NODE_FLAGS } from '../src/lifecycle/daemon-service.js';
 import { Supervisor } from '../src/lifecycle/supervise-tick.js';
 import { emptyRegistry, newPeerRecord } from '../src/registry/schema.js';
 import { updateRegistry } from '../src/registry/update-registry.js';
@@ -396,7 +398,8 @@ async function benchDaemon(): Promise<Record<string, number>> {
       if (live !== DAEMON_LIVE || report.decisions.some((decision) => decision.kind !== 'alive')) throw new Error(`the tick saw ${live} live and acted`);
     }
 
-    daemon = spawn(process.execPath, [cli, 'daemon', 'run'], { env: { ...home.env, IAPEER_SUPERVISE_INTERVAL_MS: '10' }, stdio: 'ignore' });
+    // Run as its OS service runs it (see SERVICE_NODE_FLAGS).
+    daemon = spawn(process.execPath, [...SERVICE_NODE_FLAGS, cli, 'daemon', 'run'], { env: { ...home.env, IAPEER_SUPERVISE_INTERVAL_MS: '10' }, stdio: 'ignore' });
     await untilTicks(home, 200, daemon);
     const warm = rssMiB(daemon.pid ?? -1);
     const warmTicks = daemonTicks(home);

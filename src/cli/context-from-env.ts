@@ -27,6 +27,18 @@ function verbOfArgv(argv: readonly string[]): string {
   return argv.slice(2).find((arg) => !arg.startsWith('-')) ?? 'iapeer';
 }
 
+/** The terminal as the entry point found it. */
+export function ioOf(input: VerbInput): Io {
+  return {
+    stdout: input.stdout,
+    stderr: input.stderr,
+    stdoutIsTTY: input.stdout.isTTY === true,
+    get stdinIsTTY() {
+      return input.stdinIsTTY();
+    },
+  };
+}
+
 /**
  * Validates the environment and builds what a verb runs with. The build adds this to
  * every verb's bundle, so it runs there: the entry bundle then carries neither zod nor
@@ -35,14 +47,7 @@ function verbOfArgv(argv: readonly string[]): string {
 export function contextFromEnv(input: VerbInput): Verb {
   const config = loadConfig(input.env, input.homeDir);
   const verb = input.verb ?? verbOfArgv(process.argv);
-  const io: Io = {
-    stdout: input.stdout,
-    stderr: input.stderr,
-    stdoutIsTTY: input.stdout.isTTY === true,
-    get stdinIsTTY() {
-      return input.stdinIsTTY();
-    },
-  };
+  const io = ioOf(input);
   const ctx = createContext({
     config,
     env: input.env,

@@ -174,8 +174,9 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .command('doctor')
       .description('check tmux, directories and modes, socket paths, the registry and runtimes, the daemon')
       .option('--json', 'print one JSON document')
+      // Given what the entry point knows, not a context: an invalid environment is one of its findings.
       .action((options: { json?: boolean }) =>
-        run('doctor', invoke(import('./commands/doctor.js'), (m, verb) => m.doctor({ json: options.json === true }, verb))),
+        run('doctor', async (input) => (await import('./commands/doctor.js')).doctorOnInput({ json: options.json === true }, input)),
       ),
 
   daemon: (program, run) => {

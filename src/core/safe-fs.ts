@@ -86,6 +86,15 @@ function checkRegular(path: string, info: Stats, options: ReadOptions, what: str
   return maxBytes;
 }
 
+/**
+ * A read buffer fitted to what fstat said is left (one byte over, to meet EOF), at most
+ * 64 KiB. Small ones come from Node's shared pool: the daemon reads hundreds of tiny
+ * markers a tick, and a fresh 64 KiB buffer for each would bloat its memory.
+ */
+function chunkSize(size: number, done: number): number {
+  return Math.min(64 * 1024, Math.max(512, size - done + 1));
+}
+
 /** Joins chunks read until EOF, refusing once more than `maxBytes` arrived (the file may grow after fstat). */
 function collect(chunks: Buffer[], total: number, path: string, maxBytes: number, what: string): string {
   if (total > maxBytes) throw sizeRefusal(path, maxBytes, what);
@@ -107,11 +116,12 @@ export function readRegularFileSync(path: string, what: string, options: ReadOpt
     throw openRefusal(path, error, what);
   }
   try {
-    const maxBytes = checkRegular(path, fstatSync(fd), options, what);
+    const info = fstatSync(fd);
+    const maxBytes = checkRegular(path, info, options, what);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const chunk = Buffer.allocUnsafe(chunkSize(info.size, total));
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
@@ -134,11 +144,12 @@ export async function readRegularFile(path: string, what: string, options: ReadO
     throw openRefusal(path, error, what);
   }
   try {
-    const maxBytes = checkRegular(path, await handle.stat(), options, what);
+    const info = await handle.stat();
+    const maxBytes = checkRegular(path, info, options, what);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const chunk = Buffer.allocUnsafe(chunkSize(info.size, total));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));

@@ -1,11 +1,15 @@
 import { lockIdentities } from './locks.js';
-import { UsageError } from '../core/errors.js';
+import { RefusedError, UsageError } from '../core/errors.js';
 import { formatIdentity } from '../core/names.js';
+import { mapLimited } from '../core/parallel.js';
 import { stateDirOf } from '../core/paths.js';
-import { writeMarker } from '../registry/markers.js';
+import { readMarkers, writeMarker } from '../registry/markers.js';
 import { identitiesOf, pickRuntime, requirePeer } from '../registry/peers.js';
 import { readRegistry } from '../registry/read-registry.js';
+import type { PeerRecord } from '../registry/schema.js';
 import type { AppContext } from './context.js';
+import type { ServiceDeps } from './daemon-service.js';
+import { preparePeerStop, stopPeerService } from './peer-service.js';
 import { checkStateEntries, endSession } from './end-session.js';
 import { type SessionContext, withSessions } from './session-context.js';
 
@@ -19,13 +23,25 @@ export type StopResult =
  */
 const PARALLEL_STOPS = 64;
 
+/**
+ * Writes the stop mark, unless an earlier stop's mark stands (nothing was spawned since it):
+ * rewriting it would cost two fsyncs per identity in a `stop --all` of a mostly stopped fleet.
+ */
+async function markStopped(ctx: SessionContext, identity: string): Promise<void> {
+  const dir = stateDirOf(ctx.paths, identity);
+  const { stopped, spawned } = readMarkers(dir, ['stopped', 'spawned']);
+  if (stopped !== undefined && (spawned === undefined || Date.parse(spawned.at) <= Date.parse(stopped.at))) return;
+  await writeMarker(dir, 'stopped', { at: ctx.now().toISOString() });
+}
+
 /** Durable stop: mark first, so nothing can wake it while its session is being ended. */
-export async function stopIdentity(ctx: SessionContext, identity: string): Promise<'live' | 'down'> {
+export async function stopIdentity(ctx: SessionContext, identity: string, alwaysOn = false, services: ServiceDeps = {}): Promise<'live' | 'down'> {
   // A socket path that cannot work is refused before anything is marked.
   ctx.sessions.socketOf(identity);
+  if (alwaysOn) return stopAlwaysOn(ctx, identity, services);
   const seen = await lockIdentities(ctx, [identity], async () => {
     checkStateEntries(ctx.paths, identity);
-    await writeMarker(stateDirOf(ctx.paths, identity), 'stopped', { at: ctx.now().toISOString() });
+    await markStopped(ctx, identity);
     return endSession(ctx, identity);
   });
   const was = seen.state === 'live' ? 'live' : 'down';
@@ -33,14 +49,41 @@ export async function stopIdentity(ctx: SessionContext, identity: string): Promi
   return was;
 }
 
-function identitiesToStop(ctx: AppContext, input: StopInput): string[] {
+/**
+ * An always-on identity: its service is read first (one iapeer did not write is refused
+ * before anything changes), then it is marked stopped, its service stopped, its session ended.
+ * The service is stopped outside the identity's lock: its keeper may be waiting for that lock.
+ */
+async function stopAlwaysOn(ctx: SessionContext, identity: string, services: ServiceDeps): Promise<'live' | 'down'> {
+  const service = await preparePeerStop(ctx, identity, services);
+  await lockIdentities(ctx, [identity], async () => {
+    checkStateEntries(ctx.paths, identity);
+    await markStopped(ctx, identity);
+  });
+  const serviceStop = await stopPeerService(service).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+  const seen = await lockIdentities(ctx, [identity], () => endSession(ctx, identity));
+  const was = seen.state === 'live' ? 'live' : 'down';
+  await ctx.log.write({ ev: 'stop', identity, was });
+  if (serviceStop) {
+    throw new RefusedError(`${identity} is marked stopped and its session ended, but its service could not be stopped: ${serviceStop.message}`, 'ESERVICE', {
+      cause: serviceStop,
+    });
+  }
+  return was;
+}
+
+function identitiesToStop(ctx: AppContext, input: StopInput): Array<{ identity: string; alwaysOn: boolean }> {
   if (input.all && input.peer !== undefined) throw new UsageError('give a peer or --all, not both');
   if (!input.all && input.peer === undefined) throw new UsageError('name the peer to stop, or use --all');
   const registry = readRegistry(ctx.paths.registry);
-  if (input.all) return registry.peers.flatMap(identitiesOf);
+  const of = (peer: PeerRecord, identities: string[]) => identities.map((identity) => ({ identity, alwaysOn: peer.alwaysOn }));
+  if (input.all) return registry.peers.flatMap((peer) => of(peer, identitiesOf(peer)));
   const peer = requirePeer(registry, input.peer as string);
-  if (input.runtime === undefined) return identitiesOf(peer);
-  return [formatIdentity({ runtime: pickRuntime(peer, input.runtime), personality: peer.personality })];
+  if (input.runtime === undefined) return of(peer, identitiesOf(peer));
+  return of(peer, [formatIdentity({ runtime: pickRuntime(peer, input.runtime), personality: peer.personality })]);
 }
 
 export interface StopInput {
@@ -50,23 +93,16 @@ export interface StopInput {
 }
 
 /** Stops each identity asked for, several at a time; one that fails does not keep the others running. */
-export async function stopPeers(ctx: AppContext, input: StopInput): Promise<StopResult[]> {
+export async function stopPeers(ctx: AppContext, input: StopInput, services: ServiceDeps = {}): Promise<StopResult[]> {
   const identities = identitiesToStop(ctx, input);
   if (identities.length === 0) return [];
   const sctx = await withSessions(ctx);
-  const results: StopResult[] = new Array<StopResult>(identities.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < identities.length) {
-      const index = next++;
-      const identity = identities[index] as string;
-      try {
-        results[index] = { identity, ok: true, was: await stopIdentity(sctx, identity) };
-      } catch (error) {
-        results[index] = { identity, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-      }
+  const results = await mapLimited(identities, PARALLEL_STOPS, async ({ identity, alwaysOn }): Promise<StopResult> => {
+    try {
+      return { identity, ok: true, was: await stopIdentity(sctx, identity, alwaysOn, services) };
+    } catch (error) {
+      return { identity, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_STOPS, identities.length) }, worker));
+  });
   return results;
 }

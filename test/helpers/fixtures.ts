@@ -24,12 +24,9 @@ export function describeFixture(fixture: Fixture): string {
   return `${fixture.name} pid ${fixture.child.pid} (exit ${fixture.child.exitCode ?? fixture.child.signalCode}): ${fixture.stderr.trim() || '(no stderr)'}`;
 }
 
-/** Starts a fixture; killFixtures() ends it after the test if it is still running. */
-export function spawnFixture(name: string, args: readonly string[]): Fixture {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'fixtures', `${name}.ts`), ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts a process with its output collected; killFixtures() ends it after the test if it is still running. */
+export function spawnCollected(name: string, argv: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Fixture {
+  const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   running.add(child);
   const fixture: Fixture = {
     child,
@@ -46,6 +43,11 @@ export function spawnFixture(name: string, args: readonly string[]): Fixture {
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (fixture.stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (fixture.stderr += chunk));
   return fixture;
+}
+
+/** Starts a test/fixtures/<name>.ts process under tsx. */
+export function spawnFixture(name: string, args: readonly string[]): Fixture {
+  return spawnCollected(name, ['--import', 'tsx', join(REPO, 'test', 'fixtures', `${name}.ts`), ...args]);
 }
 
 /**

@@ -4,7 +4,8 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestHome, makeHome, waitFor } from '../helpers/cli.js';
-import { type DaemonProcess, daemonJson, killDaemons, startDaemon, waitForTicks } from '../helpers/daemon.js';
+import { type DaemonProcess, daemonJson, startDaemon, waitForTicks } from '../helpers/daemon.js';
+import { killFixtures } from '../helpers/fixtures.js';
 import { scaled, testTimeoutFor } from '../helpers/deadline.js';
 import { expectOk, isRunning, lifecycleLines, serverUp } from '../helpers/fleet.js';
 import { addPeer, expectedText, livePeer, messagesOf, queuedFiles, sendJson } from '../fixtures/messages.js';
@@ -23,7 +24,7 @@ describe('the daemon process', () => {
     home = await makeHome();
   });
   afterEach(async () => {
-    await killDaemons();
+    await killFixtures();
     await home?.cleanup();
   });
 

@@ -6,7 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestHome, makeHome, tmux, waitFor } from '../helpers/cli.js';
-import { killDaemons, startDaemon, waitForTicks } from '../helpers/daemon.js';
+import { startDaemon, waitForTicks } from '../helpers/daemon.js';
+import { killFixtures } from '../helpers/fixtures.js';
 import { scaled, testTimeoutFor } from '../helpers/deadline.js';
 import { expectOk, lifecycleLines, rowOf, serverUp, socketExists } from '../helpers/fleet.js';
 import { DEMO_AGENT, DEMO_KNOBS, addPeer, livePeer, messagesOf } from '../fixtures/messages.js';
@@ -35,7 +36,7 @@ describe('the supervise tick', () => {
     home = await makeHome();
   });
   afterEach(async () => {
-    await killDaemons();
+    await killFixtures();
     await home?.cleanup();
   });
 

@@ -97,7 +97,7 @@ describe('loadConfig valid values', () => {
   });
 
   it.each([
-    ['IAPEER_SUPERVISE_INTERVAL_MS', '100', 'superviseIntervalMs', 100],
+    ['IAPEER_SUPERVISE_INTERVAL_MS', '10', 'superviseIntervalMs', 10],
     ['IAPEER_SUPERVISE_INTERVAL_MS', '86400000', 'superviseIntervalMs', 86_400_000],
     ['IAPEER_IDLE_TIMEOUT_S', '0', 'idleTimeoutSec', 0],
     ['IAPEER_IDLE_TIMEOUT_S', '90', 'idleTimeoutSec', 90],
@@ -171,8 +171,8 @@ describe('loadConfig invalid values', () => {
     ['IAPEER_IDLE_TIMEOUT_S', '0x10'],
     ['IAPEER_IDLE_TIMEOUT_S', '31536001'],
     ['IAPEER_IDLE_TIMEOUT_S', '60s'],
-    ['IAPEER_SUPERVISE_INTERVAL_MS', '50'],
-    ['IAPEER_SUPERVISE_INTERVAL_MS', '99'],
+    ['IAPEER_SUPERVISE_INTERVAL_MS', '5'],
+    ['IAPEER_SUPERVISE_INTERVAL_MS', '9'],
     ['IAPEER_SUPERVISE_INTERVAL_MS', '86400001'],
     ['IAPEER_SUPERVISE_INTERVAL_MS', 'fast'],
     ['IAPEER_SUPERVISE_INTERVAL_MS', '9999999999999999999'],

@@ -1,5 +1,10 @@
-import { RefusedError } from '../../core/errors.js';
+import { once } from 'node:events';
+import { escapeControlKeepNewlines } from '../../core/terminal-text.js';
+import { type LogQuery, isEmptyQuery, lineObject, parseLogQuery, selectLine } from '../../lifecycle/log-filter.js';
+import { followLog, readLog } from '../../lifecycle/read-log.js';
 import type { Verb } from '../context-from-env.js';
+import type { Io } from '../io.js';
+import { nearest, shown } from '../output.js';
 
 export interface LogOptions {
   readonly peer?: string;
@@ -9,7 +14,97 @@ export interface LogOptions {
   readonly json?: boolean;
 }
 
-// Placeholder while the verb is being built.
-export function log(_options: LogOptions, _verb: Verb): Promise<void> {
-  return Promise.reject(new RefusedError('not built yet'));
+/** Notices for lines that are not logfmt, before they are skipped silently. */
+const MAX_NOTICES = 10;
+
+/** Turns batches of log lines into output text. */
+interface Renderer {
+  batch(lines: readonly string[]): string;
+  end(): string;
+}
+
+/**
+ * The lines as written, control characters shown as escapes (one pass over the batch: the
+ * lines hold no newline); without filters nothing is parsed.
+ */
+function textRenderer(query: LogQuery): Renderer {
+  const all = isEmptyQuery(query);
+  return {
+    batch: (lines) => {
+      const kept = lines.filter((line) => (all ? line !== '' : selectLine(line, query) !== undefined));
+      return kept.length === 0 ? '' : `${escapeControlKeepNewlines(kept.join('\n'))}\n`;
+    },
+    end: () => '',
+  };
+}
+
+/**
+ * Objects with every value a string, `ts` first: one JSON array, or with --follow one
+ * object per line. A line that is not logfmt is skipped with a notice on stderr.
+ */
+function jsonRenderer(query: LogQuery, io: Io, asArray: boolean): Renderer {
+  let count = 0;
+  let skipped = 0;
+  const skip = (line: string) => {
+    skipped++;
+    if (skipped <= MAX_NOTICES) {
+      const head = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+      io.stderr.write(`iapeer: log: skipped a line that is not logfmt: ${shown(head)}\n`);
+    }
+    if (skipped === MAX_NOTICES + 1) io.stderr.write('iapeer: log: further lines that are not logfmt are skipped without notice\n');
+  };
+  return {
+    batch: (lines) => {
+      let out = '';
+      for (const line of lines) {
+        const fields = selectLine(line, query);
+        if (fields === undefined) continue;
+        if (fields === null) {
+          skip(line);
+          continue;
+        }
+        const json = JSON.stringify(lineObject(fields));
+        out += asArray ? `${count === 0 ? '[\n' : ',\n'}  ${json}` : `${json}\n`;
+        count++;
+      }
+      return out;
+    },
+    end: () => (!asArray ? '' : count === 0 ? '[]\n' : '\n]\n'),
+  };
+}
+
+/** Writes, waiting while a slow reader (a pager, a pipe) catches up. */
+async function write(io: Io, text: string, signal?: AbortSignal): Promise<void> {
+  if (text === '' || io.stdout.write(text)) return;
+  await once(io.stdout, 'drain', signal ? { signal } : {}).catch(() => undefined);
+}
+
+/**
+ * Prints the lifecycle log, oldest first, filtered. With --follow, keeps printing new lines
+ * until SIGINT, SIGTERM or a closed pipe, and then exits 0.
+ */
+export async function log(options: LogOptions, { ctx, io }: Verb): Promise<number> {
+  const query = parseLogQuery(options, ctx.now(), nearest);
+  const render = options.json === true ? jsonRenderer(query, io, options.follow !== true) : textRenderer(query);
+  const file = ctx.paths.lifecycleLog;
+  if (options.follow !== true) {
+    for await (const lines of readLog(file, { notBeforeMs: query.sinceMs })) await write(io, render.batch(lines));
+    await write(io, render.end());
+    return 0;
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  io.stdout.once('error', stop);
+  try {
+    for await (const lines of followLog(file, { notBeforeMs: query.sinceMs, signal: controller.signal })) {
+      await write(io, render.batch(lines), controller.signal);
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    io.stdout.off('error', stop);
+  }
+  return 0;
 }
