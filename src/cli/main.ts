@@ -125,4 +125,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 void main(process.argv, process.env).then((code) => {
   process.exitCode = code;
+  // The daemon and an always-on keeper end when told to, leaving any wake or delivery under way
+  // (the queue marks a paste before it starts, so a cut-short one is never pasted twice).
+  if (process.argv[2] === 'daemon') process.exit(code);
 });

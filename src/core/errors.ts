@@ -86,3 +86,8 @@ export function errnoCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** An error's message, or the thing itself as text when something else was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -109,11 +109,6 @@ export function repeatKey(level: LogLevel, msg: string, fields: LogFields): stri
   return JSON.stringify([level, msg, kept]);
 }
 
-/** One line of text for an error of any kind, for an `error=` field. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
 
 function safeKey(key: string): string {
   const clean = key.replace(/[^A-Za-z0-9_.-]/g, '_') || '_';

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { messageOf } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import type { AppContext } from '../lifecycle/context.js';
 import { type DaemonState, writeDaemonState } from '../lifecycle/daemon-state.js';
@@ -27,6 +28,7 @@ export async function runDaemon({ ctx, log, stop }: DaemonRun): Promise<DaemonEx
   if (lock.alreadyRunning) return { kind: 'already-running', pid: lock.pid };
   const supervisor = new Supervisor(ctx, {
     onError: (error, identity) => void log.error(identity === undefined ? 'tick failed' : 'peer failed', { identity, error: messageOf(error) }),
+    stop,
   });
   let state: DaemonState = {
     pid: process.pid,
@@ -76,8 +78,4 @@ async function tickOnce(supervisor: Supervisor, state: DaemonState, log: DaemonL
 
 async function saveState(ctx: AppContext, log: DaemonLog, state: DaemonState): Promise<void> {
   await writeDaemonState(ctx.paths, state).catch((error: unknown) => void log.error('cannot write daemon.json', { error: messageOf(error) }));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

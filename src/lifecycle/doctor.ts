@@ -2,7 +2,7 @@ import { constants, lstatSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Config, type Env, loadConfig } from '../core/config.js';
-import { isIapeerError } from '../core/errors.js';
+import { isIapeerError, messageOf } from '../core/errors.js';
 import { formatIdentity } from '../core/names.js';
 import { type Paths, assertHomeSafe, checkSockDirIfPresent, pathsFor } from '../core/paths.js';
 import { findExecutable } from '../core/process.js';
@@ -45,10 +45,6 @@ const DEBUG_WORDS = ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'];
 
 // `tmux -V` needs no server and no socket.
 const TMUX_VERSION_ARGS = ['-V'];
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Each iapeer variable alone through loadConfig, so that every bad one is named, then the

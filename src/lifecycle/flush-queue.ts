@@ -123,7 +123,8 @@ async function flushIdentity(
       if ((await ctx.sessions.inspect(identity)).state !== 'live') {
         if (options.wake === false) return void hold('down');
         try {
-          woke = (await wakePeer(ctx, named.peer, named.runtime, 'message')).outcome === 'woken' || woke;
+          // This flush holds the delivery lock: the wake's first message goes under it.
+          woke = (await wakePeer(ctx, named.peer, named.runtime, 'message', { deliveryLockHeld: true })).outcome === 'woken' || woke;
         } catch (error) {
           return void (await failed(ctx, store, message, `wake failed: ${(error as Error).message}`), hold('wake failed'));
         }

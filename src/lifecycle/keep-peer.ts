@@ -43,6 +43,8 @@ function keepable(ctx: AppContext, identity: string): { peer: PeerRecord; runtim
 
 /** The promise's value, or ABORTED as soon as the signal fires. */
 async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  // Work left behind may still fail; that is no longer anyone's to report.
+  work.catch(() => undefined);
   if (signal.aborted) return ABORTED;
   let onAbort = () => {};
   const aborted = new Promise<typeof ABORTED>((resolve) => {

@@ -4,12 +4,13 @@ import { type DaemonStatus, readDaemonStatus } from './daemon-state.js';
 import { fleetStatus } from './fleet-status.js';
 import { queueStoreOf } from './flush-queue.js';
 import type { PeerState } from './peer-state.js';
+import { messageOf } from '../core/errors.js';
 
 export interface StatusReport {
   readonly daemon: DaemonStatus;
   /** Identities per state, or why the registry could not be read. */
   readonly peers: { readonly counts: Record<PeerState, number>; readonly total: number } | { readonly problem: string };
-  readonly queue: { readonly waiting: number; readonly setAside: number };
+  readonly queue: { readonly waiting: number; readonly setAside: number } | { readonly problem: string };
 }
 
 /** The daemon as `daemon.json` tells it, and the fleet and queue as they are now. */
@@ -24,7 +25,7 @@ function peerCounts(ctx: AppContext): StatusReport['peers'] {
     for (const row of rows) counts[row.state] += 1;
     return { counts, total: rows.length };
   } catch (error) {
-    return { problem: error instanceof Error ? error.message : String(error) };
+    return { problem: messageOf(error) };
   }
 }
 
@@ -32,9 +33,13 @@ async function queueCounts(ctx: AppContext): Promise<StatusReport['queue']> {
   const store = queueStoreOf(ctx);
   let waiting = 0;
   let setAside = 0;
-  for (const identity of await store.identities()) {
-    waiting += await store.depth(identity);
-    setAside += await store.depth(identity, { setAside: true });
+  try {
+    for (const identity of await store.identities()) {
+      waiting += await store.depth(identity);
+      setAside += await store.depth(identity, { setAside: true });
+    }
+  } catch (error) {
+    return { problem: messageOf(error) };
   }
   return { waiting, setAside };
 }

@@ -23,6 +23,8 @@ export interface TickFacts {
   readonly identities: readonly IdentityFacts[];
   /** Names in the socket directory. */
   readonly socketNames: readonly string[];
+  /** Identities with messages waiting but no record: their messages are set aside (kept). */
+  readonly unregisteredQueues: readonly string[];
   /** Identities with a wake or a flush still under way from an earlier tick: left alone. */
   readonly busy: ReadonlySet<string>;
 }
@@ -69,5 +71,8 @@ export function planTick(facts: TickFacts): Decision[] {
   const orphans = facts.socketNames
     .filter((name) => !registered.has(name) && !facts.busy.has(name) && tryParseIdentity(name) !== undefined)
     .map((identity): Decision => ({ kind: 'reap-orphan', identity }));
-  return [...decisions, ...orphans];
+  const strays = facts.unregisteredQueues
+    .filter((identity) => !facts.busy.has(identity))
+    .map((identity): Decision => ({ kind: 'flush', identity, wake: false }));
+  return [...decisions, ...orphans, ...strays];
 }

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { LockError } from '../core/errors.js';
 import { mapLimited } from '../core/parallel.js';
@@ -6,6 +6,7 @@ import { stateDirOf } from '../core/paths.js';
 import { readMarkers, writeMarker } from '../registry/markers.js';
 import { findIdentity } from '../registry/peers.js';
 import { readRegistry } from '../registry/read-registry.js';
+import type { PeerRecord } from '../registry/schema.js';
 import type { AppContext } from './context.js';
 import { withDeliveryLock } from './delivery-lock.js';
 import { endSession } from './end-session.js';
@@ -31,6 +32,8 @@ export interface TickReport {
 export interface SupervisorHooks {
   /** A failure that did not stop the tick: one identity's (`identity` set), or the tick's own. */
   readonly onError: (error: unknown, identity?: string) => void;
+  /** Once aborted (the daemon is stopping), no new wake or delivery is started. */
+  readonly stop?: AbortSignal;
 }
 
 /**
@@ -53,6 +56,9 @@ export class Supervisor {
     const queued = await this.queueDepths();
     let observed: IdentityObservation[] = [];
     let socketNames: readonly string[] = [];
+    // No peers.json at all (moved aside, say) reads as an empty fleet: then nothing is an
+    // orphan and no queue is unregistered, or every session and message would go.
+    const registryThere = existsSync(this.ctx.paths.registry);
     try {
       ({ identities: observed, socketNames } = observeFleet(this.ctx.paths, readRegistry(this.ctx.paths.registry), this.ctx.now(), {
         bin: this.ctx.config.tmuxBin,
@@ -63,10 +69,12 @@ export class Supervisor {
       this.hooks.onError(error);
       return { peers: {}, queue: sum(queued), decisions: [] };
     }
+    const registered = new Set(observed.map((seen) => seen.identity));
     const decisions = planTick({
       nowMs: this.ctx.now().getTime(),
       identities: observed.map((seen) => this.factsOf(seen, queued)),
-      socketNames: socketNames.filter((name) => isSocket(this.ctx, name)),
+      socketNames: registryThere ? socketNames.filter((name) => isSocket(this.ctx, name)) : [],
+      unregisteredQueues: registryThere ? [...queued.keys()].filter((identity) => !registered.has(identity) && (queued.get(identity) ?? 0) > 0) : [],
       busy: new Set(this.running.keys()),
     });
     const byIdentity = new Map(observed.map((seen) => [seen.identity, seen]));
@@ -75,7 +83,7 @@ export class Supervisor {
       PARALLEL_REAPS,
       (decision) => this.guarded(decision.identity, () => this.reap(sctx, decision, byIdentity.get(decision.identity))),
     );
-    for (const decision of decisions) this.act(sctx, decision, byIdentity.get(decision.identity));
+    for (const decision of decisions) this.act(sctx, decision);
     return {
       peers: Object.fromEntries(
         observed.map((seen) => [
@@ -102,13 +110,17 @@ export class Supervisor {
     return {
       identity: seen.identity,
       alwaysOn: seen.peer.alwaysOn,
-      idleTimeoutSec: seen.peer.idleTimeoutSec ?? this.ctx.config.idleTimeoutSec,
+      idleTimeoutSec: this.idleTimeoutOf(seen.peer),
       markers: seen.markers,
       live: seen.live,
       socket: seen.socket,
       idleSeconds: seen.idleSeconds,
       queued: queued.get(seen.identity) ?? 0,
     };
+  }
+
+  private idleTimeoutOf(peer: PeerRecord): number {
+    return peer.idleTimeoutSec ?? this.ctx.config.idleTimeoutSec;
   }
 
   private async queueDepths(): Promise<Map<string, number>> {
@@ -137,14 +149,18 @@ export class Supervisor {
   }
 
   /** Starts what runs past the tick, and logs the steady-state lines when asked to. */
-  private act(sctx: SessionContext, decision: Decision, seen: IdentityObservation | undefined): void {
+  private act(sctx: SessionContext, decision: Decision): void {
     const { identity } = decision;
     if (decision.kind === 'alive' || decision.kind === 'skipped-always-on') {
       if (this.ctx.config.superviseLogVerbose) void this.ctx.log.write({ ev: 'supervise', identity, action: decision.kind });
       return;
     }
-    if (decision.kind === 'relaunch' && seen) {
-      this.background(identity, async () => void (await wakePeer(sctx, seen.peer, seen.runtime, 'eager')));
+    if (decision.kind === 'relaunch') {
+      this.background(identity, async () => {
+        // The record as it is now: it may have changed (or gone) since the tick looked.
+        const named = findIdentity(readRegistry(sctx.paths.registry), identity);
+        if (named && !named.peer.alwaysOn) await wakePeer(sctx, named.peer, named.runtime, 'eager');
+      });
     }
     if (decision.kind === 'flush') {
       this.background(identity, async () => {
@@ -156,20 +172,25 @@ export class Supervisor {
   }
 
   private background(identity: string, fn: () => Promise<void>): void {
-    if (this.running.has(identity)) return;
+    if (this.running.has(identity) || this.hooks.stop?.aborted === true) return;
     const task = this.guarded(identity, fn).finally(() => this.running.delete(identity));
     this.running.set(identity, task);
   }
 
   /**
-   * Idle past its timeout: marked first (so the next wake resumes), then ended. Skipped
-   * when a delivery to it is under way, or it turns out live and busy again under the lock.
+   * Idle past its timeout: ended, then marked so that the next wake resumes. Skipped when a
+   * delivery to it is under way, or when under the lock it turns out busy again, always-on
+   * or no longer registered.
    */
   private async reapIdle(sctx: SessionContext, seen: IdentityObservation): Promise<void> {
     const { identity } = seen;
-    const timeoutSec = seen.peer.idleTimeoutSec ?? this.ctx.config.idleTimeoutSec;
+    let reaping = false;
     const reap = () =>
       lockIdentities(sctx, [identity], async () => {
+        reaping = true;
+        const named = findIdentity(readRegistry(sctx.paths.registry), identity);
+        if (!named || named.peer.alwaysOn) return;
+        const timeoutSec = this.idleTimeoutOf(named.peer);
         const dir = stateDirOf(sctx.paths, identity);
         const markers = readMarkers(dir, ['spawned']);
         const now = await sctx.sessions.inspect(identity);
@@ -177,13 +198,14 @@ export class Supervisor {
         const since = markers.spawned ? Date.parse(markers.spawned.at) : 0;
         const last = lastActivityOf(now.pane.tty, since);
         const ageSec = last === undefined ? 0 : idleSeconds(last, this.ctx.now().getTime());
-        if (ageSec < timeoutSec) return;
-        await writeMarker(dir, 'idle-reaped', { at: this.ctx.now().toISOString(), ageSec });
+        if (timeoutSec === 0 || ageSec < timeoutSec) return;
         await endSession(sctx, identity, now);
+        await writeMarker(dir, 'idle-reaped', { at: this.ctx.now().toISOString(), ageSec });
         await this.ctx.log.write({ ev: 'supervise', identity, action: 'reaped-idle', age: `${ageSec}s` });
       });
     await withDeliveryLock(sctx.paths, identity, reap, { tryOnce: true }).catch((error: unknown) => {
-      if (!(error instanceof LockError)) throw error;
+      // A delivery under way holds its lock: reap on a later tick. Any other failure is reported.
+      if (reaping || !(error instanceof LockError)) throw error;
     });
   }
 

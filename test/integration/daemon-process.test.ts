@@ -76,13 +76,18 @@ describe('the daemon process', () => {
   );
 
   it(
-    'ticks in the bare environment of a service manager: no locale, PATH=/usr/bin:/bin',
+    'ticks in the bare environment of a service manager (no locale, PATH=/usr/bin:/bin); verbose adds the steady-state lines',
     async () => {
       await livePeer(home, 'bo');
-      const daemon = startDaemon(home, { ...FAST, PATH: '/usr/bin:/bin', HOME: home.home }, { bare: true });
+      expectOk(await home.run(['add', 'al', '--runtime', 'demo', '--always-on']));
+      const env = { ...FAST, PATH: '/usr/bin:/bin', HOME: home.home, IAPEER_SUPERVISE_LOG_VERBOSE: '1' };
+      const daemon = startDaemon(home, env, { bare: true });
       await waitForTicks(home, daemon, 3);
-      expect((await daemonJson(home))?.peers).toEqual({ 'demo-bo': 'live' });
+      expect((await daemonJson(home))?.peers).toEqual({ 'demo-bo': 'live', 'demo-al': 'down' });
       expect(daemon.stderr).toBe('');
+      const lines = await lifecycleLines(home);
+      expect(lines.filter((line) => line.endsWith(' ev=supervise identity=demo-bo action=alive')).length).toBeGreaterThanOrEqual(3);
+      expect(lines.filter((line) => line.endsWith(' ev=supervise identity=demo-al action=skipped-always-on')).length).toBeGreaterThanOrEqual(3);
     },
     testTimeoutFor(40_000),
   );

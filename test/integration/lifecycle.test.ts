@@ -118,7 +118,7 @@ describe('peer lifecycle on real tmux with the demo agent', () => {
     expect(afterCrash.stdout).toMatch(/\(fresh, crash-or-self-close\)/);
     const lines = await lifecycleLines(home);
     // tmux does not always collect a dead pane's status (see Sessions.settleDeadPane).
-    expect(lines.some((line) => /ev=supervise identity=demo-ivan action=reaped-zombie( exit=3)?$/.test(line))).toBe(true);
+    expect(lines.some((line) => /ev=supervise identity=demo-ivan action=reaped-gone reason=exited outcome=fresh-next-msg( exit=3)?$/.test(line))).toBe(true);
 
     // What the daemon's idle reap leaves behind: the session ended and an idle-reaped mark.
     expectOk(await home.run(['stop', 'ivan']));

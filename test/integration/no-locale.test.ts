@@ -58,6 +58,6 @@ describe.each([
     expect(after.find((entry) => entry.identity === 'demo-lea')).toMatchObject({ state: 'stopped', pid: null });
 
     // Nothing was mistaken for a dead pane along the way.
-    expect((await lifecycleLines(home)).filter((line) => line.includes('reaped-zombie'))).toEqual([]);
+    expect((await lifecycleLines(home)).filter((line) => line.includes('action=reaped-'))).toEqual([]);
   });
 });

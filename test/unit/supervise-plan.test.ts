@@ -32,7 +32,14 @@ function identity(overrides: Partial<IdentityFacts> = {}): IdentityFacts {
 }
 
 function tick(identities: IdentityFacts[], overrides: Partial<TickFacts> = {}): TickFacts {
-  return { nowMs: NOW, identities, socketNames: identities.filter((one) => one.socket).map((one) => one.identity), busy: new Set(), ...overrides };
+  return {
+    nowMs: NOW,
+    identities,
+    socketNames: identities.filter((one) => one.socket).map((one) => one.identity),
+    unregisteredQueues: [],
+    busy: new Set(),
+    ...overrides,
+  };
 }
 
 describe('planTick', () => {
@@ -101,6 +108,12 @@ describe('planTick', () => {
     expect(plan).toEqual([
       { kind: 'alive', identity: 'demo-ann' },
       { kind: 'reap-orphan', identity: 'demo-ghost' },
+    ]);
+  });
+
+  it('sets aside the messages of an identity that has no record, waking nothing', () => {
+    expect(planTick(tick([], { unregisteredQueues: ['demo-gone', 'demo-busy'], busy: new Set(['demo-busy']) }))).toEqual([
+      { kind: 'flush', identity: 'demo-gone', wake: false },
     ]);
   });
 

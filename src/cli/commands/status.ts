@@ -31,6 +31,7 @@ function daemonLines(daemon: DaemonStatus, nowMs: number): string[] {
 export async function status(options: { readonly json: boolean }, { ctx, io }: Verb): Promise<void> {
   const report = await statusReport(ctx);
   if (options.json) return printJson(io, { daemon: daemonJson(report.daemon), peers: peersJson(report.peers), queue: report.queue });
+  const { queue } = report;
   const { peers } = report;
   const fleet =
     'problem' in peers
@@ -41,7 +42,7 @@ export async function status(options: { readonly json: boolean }, { ctx, io }: V
     [
       ...daemonLines(report.daemon, ctx.now().getTime()),
       fleet,
-      `queue     ${report.queue.waiting} waiting, ${report.queue.setAside} set aside`,
+      'problem' in queue ? `queue     unknown: ${shown(queue.problem)}` : `queue     ${queue.waiting} waiting, ${queue.setAside} set aside`,
     ].join('\n'),
   );
 }
