@@ -21,12 +21,13 @@ export function tripsGuard(deaths: Deaths, nowMs: number): boolean {
 }
 
 /**
- * When an eager relaunch may happen: at once after a clean end, else 1 s after the last of
+ * When an eager relaunch may happen: at once after a clean end or a self-fresh, else 1 s after the last of
  * a run of fast deaths, doubling with each, at most 60 s. A session that lived long enough,
  * or one spawned after the last death and ended cleanly since, resets the run.
  */
 export function eagerRelaunchAt(markers: Pick<Markers, 'deaths' | 'spawned'>): number {
-  const deaths = markers.deaths ?? [];
+  // A self-fresh asked for the relaunch: it counts towards the guard, not the backoff.
+  const deaths = (markers.deaths ?? []).filter((death) => death.selfFresh !== true);
   const last = deaths.at(-1);
   if (last === undefined) return 0;
   const lastAt = Date.parse(last.at);

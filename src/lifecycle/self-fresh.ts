@@ -4,11 +4,13 @@ import { MAX_TEXT_BYTES } from '../core/limits.js';
 import { tryParseIdentity } from '../core/names.js';
 import { stateDirOf } from '../core/paths.js';
 import { escapeControl } from '../core/terminal-text.js';
-import { writeMarker } from '../registry/markers.js';
+import { readMarkers, writeMarker } from '../registry/markers.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { findIdentity } from '../registry/peers.js';
 import type { AppContext } from './context.js';
 import { endSession } from './end-session.js';
+import { recordDeath } from './record-death.js';
+import { lastSpawnUnaccounted } from './session-accounting.js';
 import { withSessions } from './session-context.js';
 
 /** The caller's identity from `PEER_IDENTITY`, checked against the registry. */
@@ -42,8 +44,12 @@ export async function selfFresh(ctx: AppContext, input: { handoff: string | unde
   }
   const sctx = await withSessions(ctx);
   await lockIdentities(ctx, [identity], async () => {
-    await writeMarker(stateDirOf(ctx.paths, identity), 'new-eager', { at: ctx.now().toISOString(), handoff });
+    const dir = stateDirOf(ctx.paths, identity);
+    const running = lastSpawnUnaccounted(readMarkers(dir));
+    await writeMarker(dir, 'new-eager', { at: ctx.now().toISOString(), handoff });
     await ctx.log.write({ ev: 'self-fresh', identity, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
+    // The end counts for the crash-loop guard: an agent that self-freshes at every start gets blocked.
+    if (running) await recordDeath(ctx, identity, undefined, { selfFresh: true });
     hooks.onMarked?.(identity);
     await endSession(sctx, identity);
   });

@@ -20,8 +20,8 @@ export const MarkerSchemas = {
   'idle-reaped': z.object({ at, ageSec: z.number() }),
   /** Set by self-fresh: relaunch fresh eagerly and deliver the handoff first. */
   'new-eager': z.object({ at, handoff: z.nullable(z.string()) }),
-  /** Recent ends of sessions iapeer started, newest last. */
-  deaths: z.array(z.object({ at, exit: z.nullable(z.number()), fast: z.boolean() })),
+  /** Recent ends of sessions iapeer started, newest last; a self-fresh is an end too. */
+  deaths: z.array(z.object({ at, exit: z.nullable(z.number()), fast: z.boolean(), selfFresh: z.optional(z.boolean()) })),
   /** The current (or last) session iapeer spawned. */
   spawned: z.object({
     at,

@@ -99,6 +99,9 @@ describe('the supervise tick', () => {
       const lines = await lifecycleLines(home);
       expect(linesMatching(lines, / ev=wake personality=fay runtime=demo mode=fresh cause=self-fresh/)).toHaveLength(1);
       expect(linesMatching(lines, /reaped-gone/)).toEqual([]);
+      // The self-fresh end is on record for the crash-loop guard (an agent that does it at every start gets blocked).
+      const deaths = JSON.parse(readFileSync(join(home.home, 'state', 'demo-fay', 'deaths'), 'utf8')) as unknown[];
+      expect(deaths).toEqual([expect.objectContaining({ exit: null, fast: true, selfFresh: true })]);
     },
     testTimeoutFor(60_000),
   );

@@ -143,6 +143,11 @@ describe('the crash-loop guard', () => {
     expect(eagerRelaunchAt({ deaths: [...run(3), { at: new Date(last + 1).toISOString(), exit: 0, fast: false }] })).toBe(0);
     expect(eagerRelaunchAt({ deaths: run(3), spawned: spawned(0) })).toBe(0);
     expect(eagerRelaunchAt({})).toBe(0);
+    // A self-fresh end counts for the guard, not for the backoff: its relaunch is at once.
+    const selfFresh = { at: new Date(last + 5).toISOString(), exit: null, fast: true, selfFresh: true };
+    expect(eagerRelaunchAt({ deaths: [selfFresh], spawned: spawned(3) })).toBe(0);
+    expect(eagerRelaunchAt({ deaths: [...run(2), selfFresh] })).toBe(last + 2000);
+    expect(tripsGuard([death(50), death(40), death(30), death(20), { ...selfFresh, at: at(1) }], NOW)).toBe(true);
   });
 });
 
