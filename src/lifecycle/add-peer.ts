@@ -6,10 +6,12 @@ import { formatIdentity, parsePersonality, parseRuntimeName } from '../core/name
 import { isDirectory, stateDirOf } from '../core/paths.js';
 import { removeState } from '../registry/markers.js';
 import { readRegistry } from '../registry/read-registry.js';
+import { identitiesOf } from '../registry/peers.js';
 import { MAX_DESCRIPTION, type PeerRecord, type Registry, findPeer, withPeer } from '../registry/schema.js';
 import { loadRuntimes, requireRuntime } from '../runtimes/load-runtimes.js';
 import type { AppContext } from './context.js';
 import { endSession } from './end-session.js';
+import { preparePeerServicesRemoval } from './peer-service.js';
 import { withSessions } from './session-context.js';
 
 export interface AddInput {
@@ -89,7 +91,11 @@ export async function addPeer(ctx: AppContext, input: AddInput): Promise<AddResu
     return { record, existing };
   };
 
-  const planned = droppedBy(findPeer(readRegistry(ctx.paths.registry), personality), runtimes);
+  const before = findPeer(readRegistry(ctx.paths.registry), personality);
+  // No longer always-on: its services go once the record says so (one iapeer did not write is refused first).
+  const removeServices = before?.alwaysOn === true && input.alwaysOn === false ? await preparePeerServicesRemoval(ctx, identitiesOf(before)) : undefined;
+  const planned = droppedBy(before, runtimes);
+  let result: AddResult | undefined;
   if (planned.length === 0) {
     const { value } = await updatePeers(ctx, (current) => {
       const { record, existing } = upsert(current);
@@ -97,9 +103,11 @@ export async function addPeer(ctx: AppContext, input: AddInput): Promise<AddResu
       if (droppedBy(existing, runtimes).length > 0) return { next: undefined, value: undefined };
       return { next: withPeer(current, record), value: existing ? ('updated' as const) : ('created' as const) };
     });
-    if (value !== undefined) return finish(ctx, { personality, action: value, runtimes, dropped: [] });
+    if (value !== undefined) result = await finish(ctx, { personality, action: value, runtimes, dropped: [] });
   }
-  return addDroppingRuntimes(ctx, personality, runtimes, upsert);
+  result ??= await addDroppingRuntimes(ctx, personality, runtimes, upsert);
+  await removeServices?.();
+  return result;
 }
 
 async function addDroppingRuntimes(

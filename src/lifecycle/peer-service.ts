@@ -1,6 +1,6 @@
 import { formatIdentity } from '../core/names.js';
 import type { PeerRecord } from '../registry/schema.js';
-import { readServiceFile } from '../transport/service-store.js';
+import { deleteServiceFile, readServiceFile } from '../transport/service-store.js';
 import type { AppContext } from './context.js';
 import {
   type ServiceDeps,
@@ -59,6 +59,24 @@ export async function preparePeerStop(ctx: AppContext, identity: string, deps: S
   if (platform !== 'darwin' && platform !== 'linux') return { setup: undefined, present: false };
   const setup = peerServiceFor(ctx, identity, deps);
   return { setup, present: (await readServiceFile(setup.file)).state === 'ours' };
+}
+
+/**
+ * For a peer that goes (`remove`) or stops being always-on: every identity's service is read
+ * first, and one iapeer did not write is refused before anything changes. The function
+ * returned then stops, unloads and deletes those present (without a reachable manager,
+ * nothing of ours runs under them: the files alone go).
+ */
+export async function preparePeerServicesRemoval(ctx: AppContext, identities: readonly string[], deps: ServiceDeps = {}): Promise<() => Promise<void>> {
+  const prepared = await Promise.all(identities.map((identity) => preparePeerStop(ctx, identity, deps)));
+  return async () => {
+    for (const { setup, present } of prepared) {
+      if (!present || setup === undefined) continue;
+      const deleteFile = async () => void (await deleteServiceFile(setup.file));
+      if (await setup.manager.isReachable()) await setup.manager.remove(setup.names, deleteFile);
+      else await deleteFile();
+    }
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { readRegistry } from '../registry/read-registry.js';
 import { findPeer } from '../registry/schema.js';
 import type { AppContext } from './context.js';
 import { endSession } from './end-session.js';
+import { preparePeerServicesRemoval } from './peer-service.js';
 import { withSessions } from './session-context.js';
 
 export type RemoveResult =
@@ -21,8 +22,12 @@ async function leftoverIdentities(stateRoot: string, personality: string): Promi
   return names.filter((name) => tryParseIdentity(name)?.personality === personality);
 }
 
+function liveRefusal(personality: string, running: readonly string[]): RefusedError {
+  return new RefusedError(`${personality} is live (${running.join(', ')}); stop it first (iapeer stop ${personality}) or use --force`, 'ELIVE');
+}
+
 /**
- * Deletes a peer's record through the locked writer. A live peer is refused unless
+ * Deletes a peer's record through the locked writer, and the OS services of its identities. A live peer is refused unless
  * `force`, which ends its sessions first: nothing is ever left running without a record.
  */
 export async function removePeer(ctx: AppContext, input: { peer: string; force: boolean }): Promise<RemoveResult> {
@@ -34,15 +39,18 @@ export async function removePeer(ctx: AppContext, input: { peer: string; force: 
   }
   const sctx = await withSessions(ctx);
   const identities = [...new Set([...identitiesOf(peer), ...(await leftoverIdentities(ctx.paths.stateRoot, personality))])];
+  const removeServices = await preparePeerServicesRemoval(ctx, identities);
+  if (!input.force) {
+    // Refused while live before its services are touched; checked again under the locks.
+    const live = await Promise.all(identities.map(async (identity) => (await sctx.sessions.inspect(identity)).state === 'live'));
+    if (live.some(Boolean)) throw liveRefusal(personality, identities.filter((_, index) => live[index]));
+  }
+  // Their keepers go first (outside the locks, which a keeper may be waiting for).
+  await removeServices();
   const ended = await lockIdentities(ctx, identities, async () => {
     const looks = await Promise.all(identities.map(async (identity) => ({ identity, liveness: await sctx.sessions.inspect(identity) })));
     const running = looks.filter((look) => look.liveness.state === 'live').map((look) => look.identity);
-    if (running.length > 0 && !input.force) {
-      throw new RefusedError(
-        `${personality} is live (${running.join(', ')}); stop it first (iapeer stop ${personality}) or use --force`,
-        'ELIVE',
-      );
-    }
+    if (running.length > 0 && !input.force) throw liveRefusal(personality, running);
     // End every session before the record goes, so nothing is left running unowned.
     await Promise.all(looks.map(({ identity, liveness }) => endSession(sctx, identity, liveness)));
     await updatePeers(ctx, (current) => ({

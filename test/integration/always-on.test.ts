@@ -141,6 +141,38 @@ describe('always-on peers under systemd (fake systemctl running the units for re
     expect(before).not.toContain('stopped');
     expect((await rowOf(home, 'demo-ivan'))?.state).toBe('live');
   });
+
+  it('remove --force and add --no-always-on take the service away; a service iapeer did not write stops remove first', async () => {
+    await addDemo('rita', ['--always-on']);
+    await addDemo('sam', ['--always-on']);
+    expectOk(await run(['start', 'rita']));
+    expectOk(await run(['start', 'sam']));
+    const rita = unitOf('demo-rita');
+    const sam = unitOf('demo-sam');
+    const ritaKeeper = await waitFor(() => fake.unitPid(rita.unit), 'rita\'s keeper');
+
+    expectOk(await run(['remove', 'rita', '--force']));
+    expect(existsSync(rita.file)).toBe(false);
+    expect(await fake.calls()).toContainEqual(['systemctl', '--user', 'disable', '--now', rita.unit]);
+    await waitFor(() => !isRunning(ritaKeeper), 'rita\'s keeper to stop', scaled(10_000));
+    expect(serverUp(home, 'demo-rita')).toBe(false);
+
+    // A warm peer again: its service goes, its session stays (the daemon looks after it now).
+    expectOk(await run(['add', 'sam', '--runtime', 'demo', '--no-always-on']));
+    expect(existsSync(sam.file)).toBe(false);
+    expect(await fake.calls()).toContainEqual(['systemctl', '--user', 'disable', '--now', sam.unit]);
+    expect(await rowOf(home, 'demo-sam')).toMatchObject({ state: 'live', alwaysOn: false });
+
+    // Someone else's unit at the path of tom's service: remove refuses, and nothing changes.
+    await addDemo('tom', ['--always-on']);
+    const tom = unitOf('demo-tom');
+    const foreign = '[Service]\nExecStart=/usr/bin/my-own-tom\n';
+    await writeFile(tom.file, foreign);
+    const refused = await run(['remove', 'tom']);
+    expectError(refused, 1, 'remove', /exists but was not written by iapeer/);
+    expect(await readFile(tom.file, 'utf8')).toBe(foreign);
+    expect(await rowOf(home, 'demo-tom')).toMatchObject({ alwaysOn: true });
+  });
 });
 
 /** `iapeer daemon peer <identity>` as the service would run it, with its output collected. */
