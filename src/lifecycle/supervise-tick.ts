@@ -56,9 +56,11 @@ export class Supervisor {
     const queued = await this.queueDepths();
     let observed: IdentityObservation[] = [];
     let socketNames: readonly string[] = [];
-    // No peers.json at all (moved aside, say) reads as an empty fleet: then nothing is an
-    // orphan and no queue is unregistered, or every session and message would go.
+    // No peers.json at all (moved aside, say) reads as an empty fleet: then a socket whose
+    // identity has state here is no orphan, and no queue is unregistered, or every session
+    // and message would go. A stray server with no state of ours is still ended.
     const registryThere = existsSync(this.ctx.paths.registry);
+    const mayBeOrphan = (name: string) => isSocket(this.ctx, name) && (registryThere || !existsSync(stateDirOf(this.ctx.paths, name)));
     try {
       ({ identities: observed, socketNames } = observeFleet(this.ctx.paths, readRegistry(this.ctx.paths.registry), this.ctx.now(), {
         bin: this.ctx.config.tmuxBin,
@@ -73,7 +75,7 @@ export class Supervisor {
     const decisions = planTick({
       nowMs: this.ctx.now().getTime(),
       identities: observed.map((seen) => this.factsOf(seen, queued)),
-      socketNames: registryThere ? socketNames.filter((name) => isSocket(this.ctx, name)) : [],
+      socketNames: socketNames.filter(mayBeOrphan),
       unregisteredQueues: registryThere ? [...queued.keys()].filter((identity) => !registered.has(identity) && (queued.get(identity) ?? 0) > 0) : [],
       busy: new Set(this.running.keys()),
     });

@@ -2,7 +2,7 @@
 // gone and zombie sessions, orphan sockets, self-fresh relaunches, the crash-loop guard.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestHome, makeHome, tmux, waitFor } from '../helpers/cli.js';
@@ -152,6 +152,21 @@ describe('the supervise tick', () => {
       expect(socketExists(home, 'demo-zed')).toBe(false);
       expect(serverUp(home, 'Not_Ours')).toBe(true);
       tmux(join(home.sockDir, 'Not_Ours'), ['kill-server']);
+    },
+    testTimeoutFor(40_000),
+  );
+
+  it(
+    'without a peers.json, still ends a stray server, but never a session of this home (its registry moved aside)',
+    async () => {
+      await livePeer(home, 'kay');
+      await rename(join(home.home, 'peers.json'), join(home.home, 'peers.json.aside'));
+      tmux(join(home.sockDir, 'demo-stray'), ['new-session', '-d', '-s', 'demo-stray', 'sleep 600']);
+      const daemon = startDaemon(home, FAST);
+      await waitForLine(home, / ev=supervise identity=demo-stray action=reaped-orphan$/, 'the stray server reaped');
+      await waitForTicks(home, daemon, 3);
+      expect(serverUp(home, 'demo-kay')).toBe(true);
+      expect(linesMatching(await lifecycleLines(home), /identity=demo-kay action=reaped/)).toEqual([]);
     },
     testTimeoutFor(40_000),
   );
