@@ -4,6 +4,11 @@ import { formatLine } from '../core/logfmt.js';
 import { ensurePrivateDir } from '../core/paths.js';
 import { openAppendRegular } from '../core/safe-fs.js';
 
+/** The name of rotated file `index`: `lifecycle.log.1` newest … `.N` oldest (see rotate-log.ts). */
+export function rotatedName(file: string, index: number): string {
+  return `${file}.${index}`;
+}
+
 export interface LogRotation {
   readonly maxBytes: number;
   readonly keep: number;

@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RefusedError, errnoCode } from '../core/errors.js';
 import { kindOf } from '../core/safe-fs.js';
+import { rotatedName } from './lifecycle-log.js';
 import { timeOfLine } from './log-filter.js';
 
 // Never through a symlink, never waiting on a FIFO (O_NONBLOCK changes nothing for a file).
@@ -19,9 +20,9 @@ export const FOLLOW_POLL_MS = 200;
 /** How long a file rotated away is still read, for a writer that opened it just before the rename. */
 export const RETIRE_MS = 5000;
 
-/** The rotated names, as rotate-log.ts makes them: `lifecycle.log.1` newest … `.N` oldest. */
+/** The log itself at 0, then its rotated files: `lifecycle.log.1` newest … `.N` oldest. */
 function nameAt(file: string, index: number): string {
-  return index === 0 ? file : `${file}.${index}`;
+  return index === 0 ? file : rotatedName(file, index);
 }
 
 interface LogFile {

@@ -1,11 +1,7 @@
 import { lstat, rename, rm } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 import { acquireLock } from '../core/file-lock.js';
-import type { LogRotation } from './lifecycle-log.js';
-
-export function rotatedName(file: string, index: number): string {
-  return `${file}.${index}`;
-}
+import { type LogRotation, rotatedName } from './lifecycle-log.js';
 
 /**
  * Shifts `file` → `.1` → … → `.keep`, dropping the oldest. Runs under a lock and
