@@ -141,13 +141,18 @@ export function observeFleet(
   return { identities, socketNames };
 }
 
+/** What `list` shows for an observed identity: live, or what its marks say. */
+export function stateOf(seen: Pick<IdentityObservation, 'live' | 'markers'>): PeerState {
+  return peerState({ live: seen.live, stopped: seen.markers.stopped !== undefined, blocked: seen.markers.blocked !== undefined });
+}
+
 /** One row per (peer, runtime), in registry order: what `list` shows. */
 export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
   return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => ({
     personality: seen.peer.personality,
     runtime: seen.runtime,
     identity: seen.identity,
-    state: peerState({ live: seen.live, stopped: seen.markers.stopped !== undefined, blocked: seen.markers.blocked !== undefined }),
+    state: stateOf(seen),
     idleSeconds: seen.idleSeconds,
     pid: seen.pid,
     alwaysOn: seen.peer.alwaysOn,

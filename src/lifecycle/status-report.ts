@@ -3,6 +3,7 @@ import type { AppContext } from './context.js';
 import { type DaemonStatus, readDaemonStatus } from './daemon-state.js';
 import { fleetStatus } from './fleet-status.js';
 import { queueStoreOf } from './flush-queue.js';
+import { totalOf } from '../transport/queue-store.js';
 import type { PeerState } from './peer-state.js';
 import { messageOf } from '../core/errors.js';
 
@@ -31,15 +32,9 @@ function peerCounts(ctx: AppContext): StatusReport['peers'] {
 
 async function queueCounts(ctx: AppContext): Promise<StatusReport['queue']> {
   const store = queueStoreOf(ctx);
-  let waiting = 0;
-  let setAside = 0;
   try {
-    for (const identity of await store.identities()) {
-      waiting += await store.depth(identity);
-      setAside += await store.depth(identity, { setAside: true });
-    }
+    return { waiting: totalOf(await store.depths()), setAside: totalOf(await store.depths({ setAside: true })) };
   } catch (error) {
     return { problem: messageOf(error) };
   }
-  return { waiting, setAside };
 }

@@ -6,14 +6,15 @@ import { stateDirOf } from '../core/paths.js';
 import { readMarkers, writeMarker } from '../registry/markers.js';
 import { findIdentity } from '../registry/peers.js';
 import { readRegistry } from '../registry/read-registry.js';
+import { totalOf } from '../transport/queue-store.js';
 import type { PeerRecord } from '../registry/schema.js';
 import type { AppContext } from './context.js';
 import { withDeliveryLock } from './delivery-lock.js';
 import { endSession } from './end-session.js';
-import { type IdentityObservation, lastActivityOf, observeFleet } from './fleet-status.js';
+import { type IdentityObservation, lastActivityOf, observeFleet, stateOf } from './fleet-status.js';
 import { flushQueue, queueStoreOf } from './flush-queue.js';
 import { lockIdentities } from './locks.js';
-import { type PeerState, idleSeconds, peerState } from './peer-state.js';
+import { type PeerState, idleSeconds } from './peer-state.js';
 import { reapEnded } from './reap-ended.js';
 import { type SessionContext, withSessions } from './session-context.js';
 import { type Decision, type IdentityFacts, planTick } from './supervise-plan.js';
@@ -69,7 +70,7 @@ export class Supervisor {
     } catch (error) {
       // Without a registry nothing can be told apart from an orphan: act on nothing.
       this.hooks.onError(error);
-      return { peers: {}, queue: sum(queued), decisions: [] };
+      return { peers: {}, queue: totalOf(queued), decisions: [] };
     }
     const registered = new Set(observed.map((seen) => seen.identity));
     const decisions = planTick({
@@ -87,13 +88,8 @@ export class Supervisor {
     );
     for (const decision of decisions) this.act(sctx, decision);
     return {
-      peers: Object.fromEntries(
-        observed.map((seen) => [
-          seen.identity,
-          peerState({ live: seen.live, stopped: seen.markers.stopped !== undefined, blocked: seen.markers.blocked !== undefined }),
-        ]),
-      ),
-      queue: sum(queued),
+      peers: Object.fromEntries(observed.map((seen) => [seen.identity, stateOf(seen)])),
+      queue: totalOf(queued),
       decisions,
     };
   }
@@ -126,14 +122,12 @@ export class Supervisor {
   }
 
   private async queueDepths(): Promise<Map<string, number>> {
-    const store = queueStoreOf(this.ctx);
-    const depths = new Map<string, number>();
     try {
-      for (const identity of await store.identities()) depths.set(identity, await store.depth(identity));
+      return await queueStoreOf(this.ctx).depths();
     } catch (error) {
       this.hooks.onError(error);
+      return new Map();
     }
-    return depths;
   }
 
   private async guarded(identity: string, fn: () => Promise<void>): Promise<void> {
@@ -226,12 +220,6 @@ export class Supervisor {
       await this.ctx.log.write({ ev: 'supervise', identity, action: 'reaped-orphan' });
     });
   }
-}
-
-function sum(values: ReadonlyMap<string, number>): number {
-  let total = 0;
-  for (const value of values.values()) total += value;
-  return total;
 }
 
 function isSocket(ctx: AppContext, name: string): boolean {

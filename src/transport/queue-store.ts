@@ -59,6 +59,13 @@ export interface QueueEntry {
 
 const SET_ASIDE = 'set-aside';
 
+/** All the messages counted in `depths`. */
+export function totalOf(depths: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const depth of depths.values()) total += depth;
+  return total;
+}
+
 export class QueueStore {
   constructor(private readonly root: string) {}
 
@@ -112,6 +119,13 @@ export class QueueStore {
 
   async depth(identity: string, options: { setAside?: boolean } = {}): Promise<number> {
     return (await this.names(this.listDir(identity, options.setAside === true))).length;
+  }
+
+  /** The depth of every identity's queue (or set-aside messages), by identity. */
+  async depths(options: { setAside?: boolean } = {}): Promise<Map<string, number>> {
+    const depths = new Map<string, number>();
+    for (const identity of await this.identities()) depths.set(identity, await this.depth(identity, options));
+    return depths;
   }
 
   /** Whether the message still waits, or was set aside: false once it was delivered. */

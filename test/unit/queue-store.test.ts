@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/core/errors.js';
 import { newMessageId } from '../../src/core/message-id.js';
-import { MAX_QUEUED_PER_IDENTITY, type QueuedMessage, QueueStore, newQueuedMessage } from '../../src/transport/queue-store.js';
+import { MAX_QUEUED_PER_IDENTITY, type QueuedMessage, QueueStore, newQueuedMessage, totalOf } from '../../src/transport/queue-store.js';
 
 let root: string;
 beforeEach(async () => {
@@ -30,6 +30,9 @@ describe('the queue store', () => {
     expect((await store.list('demo-a')).map((entry) => entry.message?.text)).toEqual(['one', 'two']);
     expect(await store.identities()).toEqual(['demo-a', 'demo-b']);
     expect(await store.depth('demo-b')).toBe(1);
+    const depths = await store.depths();
+    expect(depths).toEqual(new Map([['demo-a', 2], ['demo-b', 1]]));
+    expect(totalOf(depths)).toBe(3);
   });
 
   it('updates, removes and sets aside; a set-aside message is kept with its reason', async () => {
@@ -40,6 +43,7 @@ describe('the queue store', () => {
     expect((await store.list('demo-a'))[0]?.message?.attempts).toBe(3);
     await store.setAside({ ...kept, attempts: 3 }, 'failed 3 times');
     expect(await store.list('demo-a')).toEqual([]);
+    expect(await store.depths({ setAside: true })).toEqual(new Map([['demo-a', 1]]));
     const aside = await store.list('demo-a', { setAside: true });
     expect(aside[0]?.message).toMatchObject({ text: 'keep me', setAsideReason: 'failed 3 times' });
     await store.remove(kept);
