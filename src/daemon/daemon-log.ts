@@ -200,11 +200,9 @@ export class DaemonLog {
     const now = this.now();
     const at = now.getTime();
     const lines: string[] = [];
-    if (!this.isEnabled(level)) {
+    if (!this.isEnabled(level) || UNLIMITED.has(level)) {
       lines.push(...this.limiter.sweep(at).map((summary) => this.summaryLine(now, summary)));
-    } else if (UNLIMITED.has(level)) {
-      lines.push(...this.limiter.sweep(at).map((summary) => this.summaryLine(now, summary)));
-      lines.push(this.line(now, { level, msg, fields }, 0));
+      if (this.isEnabled(level)) lines.push(this.line(now, { level, msg, fields }, 0));
     } else {
       const decision = this.limiter.see(repeatKey(level, msg, fields), at, { level, msg, fields });
       if (decision.write) lines.push(this.line(now, { level, msg, fields }, decision.repeated));
@@ -225,26 +223,20 @@ export class DaemonLog {
     await this.closeFile();
   }
 
-  private line(now: Date, sample: Sample, repeated: number): string {
+  private line(now: Date, sample: Sample, repeated: number, lastAt?: number): string {
     return formatLine([
       ['ts', now.toISOString()],
       ['level', sample.level],
       ['msg', sample.msg],
       ...Object.entries(sample.fields).map(([key, value]) => [safeKey(key), value] as const),
       ['repeated', repeated > 0 ? repeated : undefined],
+      ['last', lastAt === undefined ? undefined : new Date(lastAt).toISOString()],
     ]);
   }
 
   /** Repeats that stopped before a next line could say so: the last one's fields, with their count and time. */
   private summaryLine(now: Date, summary: RepeatSummary): string {
-    return formatLine([
-      ['ts', now.toISOString()],
-      ['level', summary.level],
-      ['msg', summary.msg],
-      ...Object.entries(summary.fields).map(([key, value]) => [safeKey(key), value] as const),
-      ['repeated', summary.repeated],
-      ['last', new Date(summary.lastAt).toISOString()],
-    ]);
+    return this.line(now, summary, summary.repeated, summary.lastAt);
   }
 
   private enqueue(lines: readonly string[]): Promise<void> {
