@@ -122,11 +122,22 @@ export async function lingerWarnings(ctx: AppContext, setup: ServiceSetup): Prom
   return [`lingering is off for ${user}: systemd stops user services when you log out; to keep them running: loginctl enable-linger ${user}`];
 }
 
-/** Writes the file (refusing one iapeer did not write, read before) and loads and starts it. */
-export async function installService(ctx: AppContext, setup: ServiceSetup, advice: string): Promise<ServiceInstallResult> {
-  const current = await readServiceFile(setup.file);
+/** What must hold before a service is installed: no file iapeer did not write there, a service that could run, a manager that answers. */
+export async function checkServiceInstall(ctx: AppContext, setup: ServiceSetup, advice: string): Promise<void> {
+  await readServiceFile(setup.file);
   await assertServiceCanRun(ctx, setup);
   await setup.manager.assertReachable(advice);
+}
+
+/** Writes the file and loads and starts it. */
+export async function installService(ctx: AppContext, setup: ServiceSetup, advice: string): Promise<ServiceInstallResult> {
+  await checkServiceInstall(ctx, setup, advice);
+  return startCheckedService(ctx, setup);
+}
+
+/** Writes the file (read again: one iapeer did not write is still refused) and loads and starts it, once checkServiceInstall passed. */
+export async function startCheckedService(ctx: AppContext, setup: ServiceSetup): Promise<ServiceInstallResult> {
+  const current = await readServiceFile(setup.file);
   // launchd and systemd open the log file but do not create its directory.
   await ensureHome(ctx.paths);
   await ensurePrivateDir(ctx.paths.logsDir, 'logs directory');

@@ -6,8 +6,8 @@ import {
   type ServiceDeps,
   type ServiceInstallResult,
   type ServiceSetup,
-  assertServiceCanRun,
-  installService,
+  checkServiceInstall,
+  startCheckedService,
   serviceFor,
   targetOf,
 } from './daemon-service.js';
@@ -40,11 +40,9 @@ export async function startAlwaysOn(ctx: SessionContext, peer: PeerRecord, runti
   ctx.sessions.socketOf(identity);
   const advice = peerAdvice(peer);
   const setup = peerServiceFor(ctx, identity, deps, advice);
-  await readServiceFile(setup.file);
-  await assertServiceCanRun(ctx, setup);
-  await setup.manager.assertReachable(advice);
+  await checkServiceInstall(ctx, setup, advice);
   const wake = await wakePeer(ctx, peer, runtimeName, 'start');
-  return { ...wake, service: await installService(ctx, setup, advice) };
+  return { ...wake, service: await startCheckedService(ctx, setup) };
 }
 
 /** An always-on identity's service, read (and refused if iapeer did not write it) before a stop changes anything. */

@@ -61,7 +61,6 @@ describe('always-on peers under systemd (fake systemctl running the units for re
     expect(text).toContain(`ExecStart="${process.execPath}" ${SERVICE_NODE_FLAGS.map((flag) => `"${flag}"`).join(' ')} "${CLI}" "daemon" "peer" "demo-boris"`);
     expect(await fake.calls()).toEqual([
       ['systemctl', '--user', 'is-system-running'],
-      ['systemctl', '--user', 'is-system-running'],
       ['systemctl', '--user', 'daemon-reload'],
       ['systemctl', '--user', 'reset-failed', unit],
       ['systemctl', '--user', 'enable', '--now', unit],
