@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestHome, makeHome, waitFor } from '../helpers/cli.js';
+import { testTimeoutFor } from '../helpers/deadline.js';
 import { exited, killFixtures, spawnFixture } from '../helpers/fixtures.js';
 import { addPeer, expectedText, lifecycleLog, livePeer, messagesOf, queuedFiles, sendJson } from '../fixtures/messages.js';
 
@@ -90,7 +91,7 @@ describe('send and the queue', () => {
     expect(kills).toBeGreaterThan(3);
     expect(await messagesOf(cwd)).toEqual(expected);
     expect(await queuedFiles(home)).toEqual([]);
-  }, 170_000);
+  }, testTimeoutFor(40_000));
 });
 
 describe('bad input leaves no trace', () => {
