@@ -1,9 +1,9 @@
 import { type KeepEnd, keepPeer } from '../../lifecycle/keep-peer.js';
 import type { WakeOutcome } from '../../lifecycle/wake-peer.js';
 import type { Verb } from '../context-from-env.js';
+import { untilStopped } from '../io.js';
 import { printLine } from '../output.js';
 
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 function liveLine(wake: WakeOutcome): string {
   return wake.outcome === 'woken'
@@ -34,18 +34,13 @@ function endLine(identity: string, end: KeepEnd): string {
  */
 export async function daemonPeer(options: { readonly identity: string }, { ctx, io }: Verb): Promise<number> {
   const stamp = (text: string) => printLine(io, `${ctx.now().toISOString()} ${text}`);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-  try {
+  return untilStopped(async (stop) => {
     // Its stderr is the service's log, where `start` looks for its errors: notices go to stdout.
     const end = await keepPeer({ ...ctx, notice: (message) => stamp(message) }, options.identity, {
-      signal: controller.signal,
+      signal: stop.signal,
       onLive: (wake) => stamp(liveLine(wake)),
     });
     stamp(endLine(options.identity, end));
     return end.reason === 'ended' ? 1 : 0;
-  } finally {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
-  }
+  });
 }

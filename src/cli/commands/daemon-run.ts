@@ -1,30 +1,27 @@
 import { createDaemonLog } from '../../daemon/daemon-log.js';
 import { runDaemon } from '../../daemon/run-daemon.js';
 import type { Verb } from '../context-from-env.js';
+import { untilStopped } from '../io.js';
 import { printLine } from '../output.js';
-
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * `daemon run`: the daemon in the foreground. SIGTERM or SIGINT lets the current tick
  * finish, then it stops (exit 0); a second daemon for the same home exits 0 at once.
  */
 export async function daemonRun(_options: Record<string, never>, { ctx, io }: Verb): Promise<void> {
-  const stopping = new AbortController();
-  const stop = () => stopping.abort();
-  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   // The service manager may hang up the terminal it never gave: that is no reason to stop.
   process.on('SIGHUP', () => undefined);
   const log = createDaemonLog(ctx, {
     onError: (error) => io.stderr.write(`iapeer: daemon: cannot write ${ctx.paths.daemonLog}: ${(error as Error).message}\n`),
   });
-  try {
-    const exit = await runDaemon({ ctx, log, stop: stopping.signal });
-    if (exit.kind === 'already-running') {
-      printLine(io, `the daemon is already running for ${ctx.paths.home}${exit.pid === undefined ? '' : ` (pid ${exit.pid})`}`);
+  await untilStopped(async (stopping) => {
+    try {
+      const exit = await runDaemon({ ctx, log, stop: stopping.signal });
+      if (exit.kind === 'already-running') {
+        printLine(io, `the daemon is already running for ${ctx.paths.home}${exit.pid === undefined ? '' : ` (pid ${exit.pid})`}`);
+      }
+    } finally {
+      await log.close();
     }
-  } finally {
-    await log.close();
-    for (const signal of STOP_SIGNALS) process.off(signal, stop);
-  }
+  });
 }

@@ -3,7 +3,7 @@ import { escapeControlKeepNewlines } from '../../core/terminal-text.js';
 import { type LogQuery, isEmptyQuery, lineObject, parseLogQuery, selectLine } from '../../lifecycle/log-filter.js';
 import { followLog, readLog } from '../../lifecycle/read-log.js';
 import type { Verb } from '../context-from-env.js';
-import type { Io } from '../io.js';
+import { type Io, untilStopped } from '../io.js';
 import { nearest, shown } from '../output.js';
 
 export interface LogOptions {
@@ -92,19 +92,16 @@ export async function log(options: LogOptions, { ctx, io }: Verb): Promise<numbe
     await write(io, render.end());
     return 0;
   }
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  io.stdout.once('error', stop);
-  try {
-    for await (const lines of followLog(file, { notBeforeMs: query.sinceMs, signal: controller.signal })) {
-      await write(io, render.batch(lines), controller.signal);
+  await untilStopped(async (controller) => {
+    const stop = () => controller.abort();
+    io.stdout.once('error', stop);
+    try {
+      for await (const lines of followLog(file, { notBeforeMs: query.sinceMs, signal: controller.signal })) {
+        await write(io, render.batch(lines), controller.signal);
+      }
+    } finally {
+      io.stdout.off('error', stop);
     }
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    io.stdout.off('error', stop);
-  }
+  });
   return 0;
 }
