@@ -30,7 +30,7 @@ export default tseslint.config(
   ...layerRules,
   {
     // The entry point reads the environment and exits; the demo agent is a separate program.
-    files: ['src/cli/main.ts', 'src/runtimes/demo-agent.ts', 'scripts/**', 'test/**', '*.config.*'],
+    files: ['src/cli/main.ts', 'src/demo-agent/demo-agent.ts', 'scripts/**', 'test/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off', 'no-restricted-properties': 'off' },
   },
   {

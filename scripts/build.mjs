@@ -132,12 +132,12 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ['src/lifecycle/rotate-log.ts'],
+    entryPoints: ['src/lifecycle/log/rotate-log.ts'],
     outfile: `${out}/rotate-log.cjs`,
   }),
   build({
     ...common,
-    entryPoints: ['src/runtimes/demo-agent.ts'],
+    entryPoints: ['src/demo-agent/demo-agent.ts'],
     outfile: `${out}/demo-agent.cjs`,
     banner: { js: '#!/usr/bin/env node' },
   }),

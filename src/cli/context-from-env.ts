@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../core/config.js';
-import { type AppContext, createContext } from '../lifecycle/context.js';
+import { type AppContext, createContext } from '../lifecycle/context/app-context.js';
 import type { Io } from './io.js';
 
 /** What the entry point knows before any verb runs. */

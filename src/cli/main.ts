@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { CommanderError } from 'commander';
 import { ConfigError, UsageError, isIapeerError } from '../core/errors.js';
-import { escapeControl } from '../core/terminal-text.js';
+import { escapeControl } from '../core/text/terminal-text.js';
 import { VERSION } from '../core/version.js';
 import { nearest } from './output.js';
 import { VERB_NAMES, buildProgram, isVerb } from './program.js';

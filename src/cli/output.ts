@@ -36,7 +36,7 @@ export function formatDuration(seconds: number | null): string {
 }
 
 /** Text from users or files, safe to print: control characters shown as escapes, never obeyed. */
-export { escapeControl as shown } from '../core/terminal-text.js';
+export { escapeControl as shown } from '../core/text/terminal-text.js';
 
 /** Edits (insert, delete, substitute, swap two neighbours) between two words. */
 function editDistance(a: string, b: string): number {

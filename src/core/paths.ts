@@ -3,7 +3,7 @@ import { chmod, lstat, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { ConfigError, RefusedError, errnoCode } from './errors.js';
-import { assertPrivateEnough, kindOf, privacyProblem } from './safe-fs.js';
+import { assertPrivateEnough, kindOf, privacyProblem } from './fs/safe-fs.js';
 
 /** Unix socket paths are limited to 104 (macOS) or 108 (Linux) bytes; keep a margin. */
 export const MAX_SOCKET_PATH_BYTES = 100;

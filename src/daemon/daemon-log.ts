@@ -3,10 +3,10 @@ import { lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOG_LEVELS, type Config, type LogLevel } from '../core/config.js';
 import { errnoCode } from '../core/errors.js';
-import { type LogValue, formatLine } from '../core/logfmt.js';
+import { type LogValue, formatLine } from '../core/text/logfmt.js';
 import { type Paths, ensurePrivateDir } from '../core/paths.js';
-import { openAppendRegular } from '../core/safe-fs.js';
-import { rotateLog } from '../lifecycle/rotate-log.js';
+import { openAppendRegular } from '../core/fs/safe-fs.js';
+import { rotateLog } from '../lifecycle/log/rotate-log.js';
 
 export type LogFields = Readonly<Record<string, LogValue>>;
 

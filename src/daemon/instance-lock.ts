@@ -2,7 +2,7 @@ import { lstat, unlink } from 'node:fs/promises';
 import { type Server, connect, createServer } from 'node:net';
 import { basename } from 'node:path';
 import { RefusedError, errnoCode } from '../core/errors.js';
-import { type HeldLock, acquireLock } from '../core/file-lock.js';
+import { type HeldLock, acquireLock } from '../core/lock/file-lock.js';
 import { type Paths, checkSockDirIfPresent, ensureSockDir, socketPathOf } from '../core/paths.js';
 
 export type DaemonLock =

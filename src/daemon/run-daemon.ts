@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
-import type { AppContext } from '../lifecycle/context.js';
-import { type DaemonState, writeDaemonState } from '../lifecycle/daemon-state.js';
-import { Supervisor } from '../lifecycle/supervise-tick.js';
+import type { AppContext } from '../lifecycle/context/app-context.js';
+import { type DaemonState, writeDaemonState } from '../lifecycle/supervise/daemon-state.js';
+import { Supervisor } from '../lifecycle/supervise/supervisor.js';
 import type { DaemonLog } from './daemon-log.js';
 import { acquireDaemonLock } from './instance-lock.js';
 

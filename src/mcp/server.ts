@@ -4,10 +4,10 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import * as z from 'zod/mini';
 import { parseIdentity } from '../core/names.js';
 import { VERSION } from '../core/version.js';
-import type { AppContext } from '../lifecycle/context.js';
-import { fleetStatus } from '../lifecycle/fleet-status.js';
-import { callerIdentity, selfFresh } from '../lifecycle/self-fresh.js';
-import { sendMessage } from '../lifecycle/send-message.js';
+import type { AppContext } from '../lifecycle/context/app-context.js';
+import { fleetStatus } from '../lifecycle/sessions/observe-fleet.js';
+import { callerIdentity, selfFresh } from '../lifecycle/sessions/self-fresh.js';
+import { sendMessage } from '../lifecycle/messages/send-message.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { answer } from './tool-result.js';
 

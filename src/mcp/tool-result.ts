@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isIapeerError } from '../core/errors.js';
-import { escapeControl } from '../core/terminal-text.js';
+import { escapeControl } from '../core/text/terminal-text.js';
 
 /** A successful tool answer: the value as JSON text, and as structured content for clients that read it. */
 export function toolValue(value: Record<string, unknown>): CallToolResult {

@@ -2,10 +2,10 @@ import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
-import { writeFileAtomic } from '../core/atomic-write.js';
+import { writeFileAtomic } from '../core/fs/atomic-write.js';
 import { errnoCode } from '../core/errors.js';
 import { ensurePrivateDir } from '../core/paths.js';
-import { assertPrivateEnough, readRegularFileSync } from '../core/safe-fs.js';
+import { assertPrivateEnough, readRegularFileSync } from '../core/fs/safe-fs.js';
 import { describeIssues } from '../core/validation.js';
 
 const at = z.string();

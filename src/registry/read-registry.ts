@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
 import { assertHomeSafe } from '../core/paths.js';
-import { readRegularFileSync } from '../core/safe-fs.js';
+import { readRegularFileSync } from '../core/fs/safe-fs.js';
 import { describeIssues } from '../core/validation.js';
 import { type Registry, RegistrySchema, emptyRegistry } from './schema.js';
 

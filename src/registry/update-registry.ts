@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isTempFileOf, writeFileAtomic } from '../core/atomic-write.js';
+import { isTempFileOf, writeFileAtomic } from '../core/fs/atomic-write.js';
 import { RefusedError } from '../core/errors.js';
-import { acquireLock, describeLockEvent } from '../core/file-lock.js';
+import { acquireLock, describeLockEvent } from '../core/lock/file-lock.js';
 import type { Paths } from '../core/paths.js';
 import { ensureHome } from '../core/paths.js';
 import { readRegistry } from './read-registry.js';

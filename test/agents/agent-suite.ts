@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRuntimes } from '../../src/runtimes/builtin-runtimes.js';
 import type { Runtime } from '../../src/runtimes/runtime.js';
-import { anyLineMatches, composerState } from '../../src/transport/composer.js';
+import { anyLineMatches, composerState } from '../../src/transport/screen/composer.js';
 import { agentsInstalled } from './agent-homes.js';
 import { type AgentCli, type AgentRig, type Sent, deliverEvents, demoTranscript, occurrences, ok, startRig, waitForConversation } from './agent-rig.js';
 import { waitFor } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { MAX_IDLE_TIMEOUT_SEC } from '../../core/limits.js';
-import { addPeer } from '../../lifecycle/add-peer.js';
+import { addPeer } from '../../lifecycle/peers/add-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine } from '../output.js';
 

@@ -1,4 +1,4 @@
-import { compactPeer } from '../../lifecycle/live-peer.js';
+import { compactPeer } from '../../lifecycle/sessions/interrupt-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine, shown } from '../output.js';
 

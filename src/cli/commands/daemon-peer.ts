@@ -1,5 +1,5 @@
-import { type KeepEnd, keepPeer } from '../../lifecycle/keep-peer.js';
-import type { WakeOutcome } from '../../lifecycle/wake-peer.js';
+import { type KeepEnd, keepPeer } from '../../lifecycle/services/keep-always-on.js';
+import type { WakeOutcome } from '../../lifecycle/sessions/wake-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { untilStopped } from '../io.js';
 import { printLine } from '../output.js';

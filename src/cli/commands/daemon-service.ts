@@ -1,6 +1,6 @@
-import { installDaemonService, planDaemonInstall, uninstallDaemonService } from '../../lifecycle/daemon-service.js';
-import type { ServiceTarget } from '../../transport/service-files.js';
-import { showCommand } from '../../transport/service-files.js';
+import { installDaemonService, planDaemonInstall, uninstallDaemonService } from '../../lifecycle/services/install-daemon-service.js';
+import type { ServiceTarget } from '../../transport/services/service-files.js';
+import { showCommand } from '../../transport/services/service-files.js';
 import type { Verb } from '../context-from-env.js';
 import type { Io } from '../io.js';
 import { printLine, shown } from '../output.js';

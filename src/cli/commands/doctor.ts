@@ -1,5 +1,5 @@
-import type { CheckStatus, DoctorReport } from '../../lifecycle/doctor-checks.js';
-import { runDoctor } from '../../lifecycle/doctor.js';
+import type { CheckStatus, DoctorReport } from '../../lifecycle/doctor/doctor-checks.js';
+import { runDoctor } from '../../lifecycle/doctor/run-doctor.js';
 import { type VerbInput, ioOf } from '../context-from-env.js';
 import type { Io } from '../io.js';
 import { colorizer, printJson, printLine, shown } from '../output.js';

@@ -1,4 +1,4 @@
-import { interruptPeer } from '../../lifecycle/live-peer.js';
+import { interruptPeer } from '../../lifecycle/sessions/interrupt-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine } from '../output.js';
 

@@ -1,4 +1,4 @@
-import { fleetStatus } from '../../lifecycle/fleet-status.js';
+import { fleetStatus } from '../../lifecycle/sessions/observe-fleet.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import type { Verb } from '../context-from-env.js';
 import { colorizer, formatDuration, formatTable, printJson, printLine, shown } from '../output.js';

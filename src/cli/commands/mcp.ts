@@ -1,4 +1,4 @@
-import { escapeControl } from '../../core/terminal-text.js';
+import { escapeControl } from '../../core/text/terminal-text.js';
 import { runMcpServer } from '../../mcp/server.js';
 import type { Verb } from '../context-from-env.js';
 

@@ -1,5 +1,5 @@
-import { flushQueue } from '../../lifecycle/flush-queue.js';
-import { listQueue } from '../../lifecycle/list-queue.js';
+import { flushQueue } from '../../lifecycle/messages/flush-queue.js';
+import { listQueue } from '../../lifecycle/messages/list-queue.js';
 import type { Verb } from '../context-from-env.js';
 import { formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
 

@@ -1,4 +1,4 @@
-import { removePeer } from '../../lifecycle/remove-peer.js';
+import { removePeer } from '../../lifecycle/peers/remove-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine } from '../output.js';
 

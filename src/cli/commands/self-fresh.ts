@@ -1,4 +1,4 @@
-import { selfFresh as selfFreshOp } from '../../lifecycle/self-fresh.js';
+import { selfFresh as selfFreshOp } from '../../lifecycle/sessions/self-fresh.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine } from '../output.js';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { MAX_TEXT_BYTES } from '../../core/limits.js';
-import { sendMessage } from '../../lifecycle/send-message.js';
+import { sendMessage } from '../../lifecycle/messages/send-message.js';
 import type { Verb } from '../context-from-env.js';
 import { printJson, printLine, shown } from '../output.js';
 

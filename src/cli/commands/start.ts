@@ -1,4 +1,4 @@
-import { startPeer } from '../../lifecycle/start-peer.js';
+import { startPeer } from '../../lifecycle/peers/start-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine, shown } from '../output.js';
 

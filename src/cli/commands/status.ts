@@ -1,5 +1,5 @@
-import type { DaemonStatus } from '../../lifecycle/daemon-state.js';
-import { type StatusReport, statusReport } from '../../lifecycle/status-report.js';
+import type { DaemonStatus } from '../../lifecycle/supervise/daemon-state.js';
+import { type StatusReport, statusReport } from '../../lifecycle/supervise/status-report.js';
 import type { Verb } from '../context-from-env.js';
 import { formatDuration, printJson, printLine, shown } from '../output.js';
 

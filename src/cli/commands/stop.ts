@@ -1,5 +1,5 @@
 import { RefusedError } from '../../core/errors.js';
-import { stopPeers } from '../../lifecycle/stop-peers.js';
+import { stopPeers } from '../../lifecycle/peers/stop-peers.js';
 import type { Verb } from '../context-from-env.js';
 import { printLine } from '../output.js';
 

@@ -1,0 +1,13 @@
+import { withIdentityLocks } from '../../core/lock/identity-lock.js';
+import { type Mutation, type UpdateResult, updateRegistry } from '../../registry/update-registry.js';
+import type { AppContext } from './app-context.js';
+
+/** The registry's locked writer, telling the caller (once, after a second) what it waits for. */
+export function updatePeers<T>(ctx: AppContext, mutate: Mutation<T>): Promise<UpdateResult<T>> {
+  return updateRegistry(ctx.paths, mutate, { onWait: ctx.notice });
+}
+
+/** The identities' locks, telling the caller what it waits for. */
+export function lockIdentities<T>(ctx: AppContext, identities: readonly string[], fn: () => Promise<T>): Promise<T> {
+  return withIdentityLocks(ctx.paths, identities, fn, { onWait: ctx.notice });
+}

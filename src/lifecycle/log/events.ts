@@ -1,0 +1,59 @@
+import type { LogValue } from '../../core/text/logfmt.js';
+
+export type WakeMode = 'fresh' | 'resume';
+export type WakeCause = 'first-start' | 'idle-reaped' | 'crash-or-self-close' | 'self-fresh' | 'operator';
+
+/** Every decision iapeer records. Field order on the line is FIELD_ORDER, not object order. */
+export type LifecycleEvent =
+  | {
+      ev: 'supervise';
+      identity: string;
+      action: 'reaped-idle' | 'reaped-gone' | 'reaped-zombie' | 'reaped-orphan' | 'alive' | 'skipped-always-on';
+      age?: string;
+      reason?: string;
+      outcome?: 'fresh-next-msg' | 'eager-relaunch' | 'blocked';
+      exit?: number;
+    }
+  | { ev: 'wake'; personality: string; runtime: string; mode: WakeMode; cause: WakeCause }
+  | { ev: 'blocker'; identity: string; deaths: number; window: string }
+  | { ev: 'add'; personality: string; action: 'created' | 'updated'; runtimes: string }
+  | { ev: 'start'; identity: string; outcome: 'woken' | 'already-live' }
+  | { ev: 'stop'; identity: string; was: 'live' | 'down' }
+  | { ev: 'remove'; personality: string; outcome: 'removed' | 'absent'; ended?: number }
+  | { ev: 'self-fresh'; identity: string; handoff: number }
+  | { ev: 'interrupt' | 'compact'; identity: string }
+  | {
+      ev: 'deliver';
+      identity: string;
+      id: string;
+      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused';
+      reason?: string;
+    }
+  | { ev: 'daemon'; action: 'start' | 'stop'; pid: number };
+
+export const FIELD_ORDER = [
+  'identity',
+  'personality',
+  'runtime',
+  'id',
+  'action',
+  'mode',
+  'cause',
+  'age',
+  'reason',
+  'outcome',
+  'exit',
+  'deaths',
+  'window',
+  'pid',
+  'was',
+  'ended',
+  'runtimes',
+  'handoff',
+] as const;
+
+/** `ts` and `ev` first, then the event's fields in the fixed order. */
+export function eventFields(ts: string, event: LifecycleEvent): Array<readonly [string, LogValue]> {
+  const record = event as unknown as Record<string, LogValue>;
+  return [['ts', ts], ['ev', event.ev], ...FIELD_ORDER.map((key) => [key, record[key]] as const)];
+}

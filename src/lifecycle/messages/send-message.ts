@@ -1,0 +1,122 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { NotFoundError, RefusedError, UsageError, errnoCode } from '../../core/errors.js';
+import { newMessageId } from '../../core/message-id.js';
+import { formatIdentity } from '../../core/names.js';
+import { stateDirOf } from '../../core/paths.js';
+import { readMarkers } from '../../registry/markers.js';
+import { findIdentity } from '../../registry/peers.js';
+import { readRegistry } from '../../registry/read-registry.js';
+import { type PeerRecord, type Registry, findPeer } from '../../registry/schema.js';
+import type { AppContext } from '../context/app-context.js';
+import { withDeliveryLock } from '../context/delivery-lock.js';
+import { OPERATOR, checkBodySize, formatEnvelope, parseTopic } from '../../transport/queue/envelope.js';
+import { newQueuedMessage } from '../../transport/queue/queue-store.js';
+import { flushQueue, queueStoreOf } from './flush-queue.js';
+import { type SessionContext, withSessions } from '../context/session-context.js';
+
+export interface SendInput {
+  /** A personality (its first live runtime, else its first runtime) or an identity. */
+  readonly target: string;
+  readonly body: string;
+  /** A registered identity or `operator`; defaults to the caller's PEER_IDENTITY, else `operator`. */
+  readonly from?: string | undefined;
+  readonly topic?: string | undefined;
+  readonly attachments?: readonly string[];
+  /** Leave a down peer down: the message waits in the queue. */
+  readonly noWake?: boolean;
+}
+
+export interface SendResult {
+  readonly id: string;
+  readonly target: string;
+  readonly identity: string;
+  readonly outcome: 'delivered' | 'woken-delivered' | 'queued';
+  /** Why a queued message is waiting. */
+  readonly reason?: string;
+}
+
+function senderOf(ctx: AppContext, registry: Registry, from: string | undefined): string {
+  if (from !== undefined) {
+    if (from === OPERATOR || findIdentity(registry, from)) return from;
+    throw new UsageError(`--from ${JSON.stringify(from.slice(0, 80))} is not a registered identity (e.g. claude-boris; see iapeer list) nor ${OPERATOR}`, 'EINVALIDFROM');
+  }
+  const caller = ctx.config.peerIdentity;
+  if (caller === undefined) return OPERATOR;
+  if (findIdentity(registry, caller)) return caller;
+  throw new UsageError(`PEER_IDENTITY ${JSON.stringify(caller.slice(0, 80))} is not a registered identity; pass --from <identity> or --from ${OPERATOR}`, 'EINVALIDFROM');
+}
+
+async function attachmentPaths(cwd: string, paths: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    paths.map(async (path) => {
+      const absolute = resolve(cwd, path);
+      const info = await stat(absolute).catch(() => undefined);
+      if (!info) throw new UsageError(`--attachment ${JSON.stringify(path)}: no such file or directory`, 'ENOATTACHMENT');
+      return absolute;
+    }),
+  );
+}
+
+/** The peer and runtime a target names: a personality first, else an identity. */
+async function resolveTarget(ctx: SessionContext, registry: Registry, target: string): Promise<{ peer: PeerRecord; runtime: string }> {
+  const peer = findPeer(registry, target);
+  // One runtime: nothing to choose, no tmux call.
+  if (peer?.runtimes.length === 1) return { peer, runtime: peer.runtimes[0] as string };
+  if (peer) {
+    for (const runtime of peer.runtimes) {
+      const identity = formatIdentity({ runtime, personality: peer.personality });
+      if ((await ctx.sessions.inspect(identity)).state === 'live') return { peer, runtime };
+    }
+    return { peer, runtime: peer.runtimes[0] as string };
+  }
+  const named = findIdentity(registry, target);
+  if (named) return named;
+  throw new NotFoundError(`no peer or identity named ${JSON.stringify(target.slice(0, 80))}: see iapeer list`);
+}
+
+/**
+ * `send`: checks everything first (nothing is queued or pasted for bad input), refuses a
+ * stopped or blocked target, then stores the message durably and delivers the target's
+ * queue in order, waking a down warm peer unless told not to. A message that cannot go now
+ * stays queued for the daemon.
+ */
+export async function sendMessage(ctx: AppContext, input: SendInput): Promise<SendResult> {
+  checkBodySize(input.body);
+  const topic = parseTopic(input.topic);
+  const registry = readRegistry(ctx.paths.registry);
+  const from = senderOf(ctx, registry, input.from);
+  const attachments = await attachmentPaths(ctx.cwd, input.attachments ?? []);
+  const sctx = await withSessions(ctx);
+  const { peer, runtime } = await resolveTarget(sctx, registry, input.target);
+  const identity = formatIdentity({ runtime, personality: peer.personality });
+  const markers = readMarkers(stateDirOf(ctx.paths, identity), ['stopped', 'blocked']);
+  if (markers.blocked || markers.stopped) {
+    const state = markers.blocked ? 'blocked' : 'stopped';
+    throw new RefusedError(`${identity} is ${state}: nothing was sent or queued; start it first: iapeer start ${peer.personality} ${runtime}`, 'ENOTWAKEABLE');
+  }
+
+  const now = ctx.now();
+  const id = newMessageId(now.getTime());
+  const text = formatEnvelope({ from, topic, id, body: input.body, attachments });
+  const store = queueStoreOf(ctx);
+  // Stored first: if this process dies mid-delivery, the daemon finishes the job.
+  try {
+    await store.enqueue(newQueuedMessage({ id, identity, from, topic, text }, now));
+  } catch (error) {
+    // The bound of the queue: a new message is refused, on record, and no older one is dropped.
+    if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
+    throw error;
+  }
+  const report = await withDeliveryLock(ctx.paths, identity, async () => {
+    if (input.noWake === true && (await sctx.sessions.inspect(identity)).state !== 'live') return undefined;
+    return flushQueue(ctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id });
+  });
+  const how = report?.delivered.get(id);
+  if (how) return { id, target: input.target, identity, outcome: how };
+  // Another sender's flush (or the daemon) took it between the store and the lock.
+  if (report !== undefined && !(await store.holds(identity, id))) return { id, target: input.target, identity, outcome: 'delivered' };
+  const reason = report === undefined ? `${identity} is down and --no-wake was given` : (report.waiting.get(identity) ?? 'waiting');
+  await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason });
+  return { id, target: input.target, identity, outcome: 'queued', reason };
+}

@@ -1,0 +1,23 @@
+import { readRegistry } from '../../registry/read-registry.js';
+import { pickRuntime, requirePeer } from '../../registry/peers.js';
+import type { AppContext } from '../context/app-context.js';
+import { withSessions } from '../context/session-context.js';
+import { wakePeer } from './wake-peer.js';
+
+/**
+ * Makes the peer live (lifting a stop or block, as `start` does), then runs tmux attach
+ * on the caller's terminal; resolves with tmux's exit code once the terminal detaches.
+ */
+export async function attachPeer(ctx: AppContext, input: { peer: string; runtime: string | undefined }): Promise<number> {
+  const peer = requirePeer(readRegistry(ctx.paths.registry), input.peer);
+  const runtime = pickRuntime(peer, input.runtime);
+  const sctx = await withSessions(ctx);
+  const result = await wakePeer(sctx, peer, runtime, 'start');
+  if (result.outcome === 'woken') await ctx.log.write({ ev: 'start', identity: result.identity, outcome: 'woken' });
+  return sctx.sessions.attach(result.identity);
+}
+
+/** Attaches to an identity that was just launched. */
+export async function attachIdentity(ctx: AppContext, identity: string): Promise<number> {
+  return (await withSessions(ctx)).sessions.attach(identity);
+}

@@ -1,0 +1,177 @@
+import { readdirSync, statSync } from 'node:fs';
+import { uptime } from 'node:os';
+import { type MarkerName, type Markers, assertStateRootSafe, readMarkers } from '../../registry/markers.js';
+import { type PeerState, idleSeconds, peerState } from './peer-state.js';
+import type { PeerRecord, Registry } from '../../registry/schema.js';
+import { formatIdentity } from '../../core/names.js';
+import { type Paths, socketPathOf, stateDirOf } from '../../core/paths.js';
+import { isProcessAlive } from '../../core/process/process.js';
+import { type TmuxCommand, askLivePaneSync } from '../../transport/tmux/socket-probe.js';
+
+export interface PeerStatus {
+  readonly personality: string;
+  readonly runtime: string;
+  readonly identity: string;
+  readonly state: PeerState;
+  readonly idleSeconds: number | null;
+  readonly pid: number | null;
+  readonly alwaysOn: boolean;
+  readonly description: string;
+}
+
+interface Probe {
+  readonly live: boolean;
+  readonly pid: number | null;
+  readonly lastActivityMs: number | undefined;
+}
+
+const DOWN: Probe = { live: false, pid: null, lastActivityMs: undefined };
+const LIST_MARKERS = ['spawned', 'stopped', 'blocked'] as const;
+
+interface ProbeInput {
+  readonly paths: Paths;
+  readonly tmux: TmuxCommand;
+  readonly identity: string;
+  readonly spawned: Markers['spawned'];
+  readonly bootedAtMs: number;
+}
+
+/**
+ * The pty's access and change times are the last input and output: the idle clock, which
+ * starts no earlier than `sinceMs` (the spawn). Undefined when the pty is gone.
+ */
+export function lastActivityOf(tty: string, sinceMs: number): number | undefined {
+  const stat = statSync(tty, { throwIfNoEntry: false });
+  return stat === undefined ? undefined : Math.max(stat.atimeMs, stat.mtimeMs, sinceMs);
+}
+
+function liveProbe(pid: number, tty: string, sinceMs: number): Probe {
+  const lastActivityMs = lastActivityOf(tty, sinceMs);
+  return lastActivityMs === undefined ? DOWN : { live: true, pid, lastActivityMs };
+}
+
+/**
+ * Liveness without a tmux process per peer, from what was recorded at spawn since the
+ * last boot: its server process is alive, the pane's process is alive, and its pty still
+ * exists (tmux closes a dead pane's pty). A few system calls and no socket connection: a
+ * connect() per peer cost more than all the rest of `list`. When the record cannot be
+ * trusted for a socket that exists (missing, unreadable, or older than the socket: a
+ * start that ended between spawning and recording), tmux is asked for that identity.
+ */
+function probeIdentity(input: ProbeInput): Probe {
+  const socket = socketPathOf(input.paths, input.identity);
+  const socketStat = statSync(socket, { throwIfNoEntry: false });
+  if (!socketStat) return DOWN;
+  const { spawned } = input;
+  const recordedAt = spawned === undefined ? Number.NaN : Date.parse(spawned.at);
+  if (spawned === undefined || !(recordedAt >= socketStat.mtimeMs - 1)) {
+    const pane = askLivePaneSync(input.tmux, input.paths.home, socket, input.identity);
+    return pane === undefined ? DOWN : liveProbe(pane.pid, pane.tty, socketStat.mtimeMs);
+  }
+  if (!isProcessAlive(spawned.serverPid) || !isProcessAlive(spawned.pid)) return DOWN;
+  // After a reboot the recorded pids (and pty) may belong to something else entirely.
+  if (recordedAt < input.bootedAtMs) return DOWN;
+  return liveProbe(spawned.pid, spawned.tty, recordedAt);
+}
+
+/** An identity's markers; one whose state cannot be read shows what its socket says. */
+function markersOf(paths: Paths, identity: string, only: readonly MarkerName[] | undefined): Markers {
+  try {
+    return readMarkers(stateDirOf(paths, identity), only);
+  } catch {
+    return {};
+  }
+}
+
+/** What one identity looks like now: its record, its marks, and whether its session is live. */
+export interface IdentityObservation {
+  readonly peer: PeerRecord;
+  readonly runtime: string;
+  readonly identity: string;
+  readonly markers: Markers;
+  /** A socket file is there (a server may or may not answer on it). */
+  readonly socket: boolean;
+  readonly live: boolean;
+  readonly pid: number | null;
+  readonly idleSeconds: number | null;
+}
+
+export interface FleetObservation {
+  readonly identities: IdentityObservation[];
+  /** Every name in the socket directory, registered or not. */
+  readonly socketNames: readonly string[];
+}
+
+/**
+ * Every registered identity, in registry order, with the markers asked for (all by
+ * default). One identity's odd state (a file where its directory should be, an unreadable
+ * marker) shows in its own entry, never fails the whole.
+ */
+export function observeFleet(
+  paths: Paths,
+  registry: Registry,
+  now: Date,
+  tmux: TmuxCommand,
+  markerNames?: readonly MarkerName[],
+): FleetObservation {
+  // A state directory others can write is refused for the whole fleet, as everywhere.
+  assertStateRootSafe(paths.stateRoot);
+  const socketNames = readdirOrEmpty(paths.sockDir);
+  const sockets = new Set(socketNames);
+  // Uptime has whole-second precision at best: allow a few seconds around the boot.
+  const bootedAtMs = Date.now() - uptime() * 1000 - 5000;
+  const identities = registry.peers.flatMap((peer) =>
+    peer.runtimes.map((runtime) => {
+      const identity = formatIdentity({ runtime, personality: peer.personality });
+      const markers = markersOf(paths, identity, markerNames);
+      const socket = sockets.has(identity);
+      const probe = socket ? safeProbe({ paths, tmux, identity, spawned: markers.spawned, bootedAtMs }) : DOWN;
+      return {
+        peer,
+        runtime,
+        identity,
+        markers,
+        socket,
+        live: probe.live,
+        pid: probe.pid,
+        idleSeconds: probe.lastActivityMs === undefined ? null : idleSeconds(probe.lastActivityMs, now.getTime()),
+      };
+    }),
+  );
+  return { identities, socketNames };
+}
+
+/** What `list` shows for an observed identity: live, or what its marks say. */
+export function stateOf(seen: Pick<IdentityObservation, 'live' | 'markers'>): PeerState {
+  return peerState({ live: seen.live, stopped: seen.markers.stopped !== undefined, blocked: seen.markers.blocked !== undefined });
+}
+
+/** One row per (peer, runtime), in registry order: what `list` shows. */
+export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
+  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => ({
+    personality: seen.peer.personality,
+    runtime: seen.runtime,
+    identity: seen.identity,
+    state: stateOf(seen),
+    idleSeconds: seen.idleSeconds,
+    pid: seen.pid,
+    alwaysOn: seen.peer.alwaysOn,
+    description: seen.peer.description,
+  }));
+}
+
+function safeProbe(input: ProbeInput): Probe {
+  try {
+    return probeIdentity(input);
+  } catch {
+    return DOWN;
+  }
+}
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,231 @@
+import { lockIdentities } from '../context/locks.js';
+import type { WakeCause, WakeMode } from '../log/events.js';
+import { type MarkerValue, clearMarkers, readMarkers, writeMarker } from '../../registry/markers.js';
+import { type WakeTrigger, decideWake } from './wake-decision.js';
+import type { PeerRecord } from '../../registry/schema.js';
+import type { Runtime } from '../../runtimes/runtime.js';
+import { RuntimeEndedError, waitUntilReady } from '../../transport/screen/wait-ready.js';
+import { checkStateEntries, endSession } from './end-session.js';
+import { RefusedError } from '../../core/errors.js';
+import { newMessageId } from '../../core/message-id.js';
+import { deliverText } from '../../transport/screen/deliver-text.js';
+import { QueueStore, newQueuedMessage } from '../../transport/queue/queue-store.js';
+import { withDeliveryLock } from '../context/delivery-lock.js';
+import { OPERATOR, formatEnvelope } from '../../transport/queue/envelope.js';
+import { deliveryKnobsOf } from '../messages/delivery-knobs.js';
+import { formatIdentity } from '../../core/names.js';
+import { isDirectory, stateDirOf } from '../../core/paths.js';
+import { findExecutable } from '../../core/process/process.js';
+import { reapEnded } from './reap-ended.js';
+import { lastSpawnUnaccounted } from './session-accounting.js';
+import { type SessionContext, runtimeOf } from '../context/session-context.js';
+
+export type WakeOutcome =
+  | { readonly outcome: 'already-live'; readonly identity: string; readonly pid: number | undefined }
+  | {
+      readonly outcome: 'woken';
+      readonly identity: string;
+      readonly pid: number;
+      readonly mode: WakeMode;
+      readonly cause: WakeCause;
+    };
+
+type Spawned = Extract<WakeOutcome, { outcome: 'woken' }> & { readonly handoff: string | null };
+
+async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readonly string[], runtime: Runtime): Promise<void> {
+  if (!(await isDirectory(peer.cwd))) {
+    throw new RefusedError(
+      `working directory ${peer.cwd} of peer ${peer.personality} does not exist; fix it with: iapeer add ${peer.personality} --runtime ${peer.runtimes.join(' ')} --cwd <dir>`,
+      'ENOCWD',
+    );
+  }
+  const command = argv[0] ?? '';
+  if (!(await findExecutable(command, ctx.childEnv['PATH']))) {
+    throw new RefusedError(`runtime ${runtime.name}: command "${command}" is not on PATH; install it or define the runtime in ${ctx.paths.runtimes}`, 'ENORUNTIME');
+  }
+}
+
+/**
+ * Records the session just spawned; a session that cannot be recorded is ended, not left
+ * running where `list` and the next wake could not account for it.
+ */
+async function recordSpawn(ctx: SessionContext, identity: string, record: MarkerValue<'spawned'>): Promise<void> {
+  try {
+    await writeMarker(stateDirOf(ctx.paths, identity), 'spawned', record);
+  } catch (error) {
+    await endSession(ctx, identity).catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RefusedError(`${identity} was started but could not be recorded (${reason}), so it was ended; fix ${stateDirOf(ctx.paths, identity)} and retry`, 'EBADSTATE', { cause: error });
+  }
+}
+
+/** `@PEER_IDENTITY@` and its kin in a runtime's argv become the session's values, JSON-escaped (see builtin-runtimes.ts). */
+function withTokens(argv: readonly string[], values: Readonly<Record<string, string>>): string[] {
+  return argv.map((arg) => arg.replace(/@(PEER_IDENTITY|IAPEER_HOME|IAPEER_SOCK_DIR)@/g, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1)));
+}
+
+/** Decides and, if so, spawns; under the identity's lock. */
+async function decideAndSpawn(
+  ctx: SessionContext,
+  peer: PeerRecord,
+  runtimeName: string,
+  identity: string,
+  trigger: WakeTrigger,
+): Promise<Extract<WakeOutcome, { outcome: 'already-live' }> | Spawned> {
+  const dir = stateDirOf(ctx.paths, identity);
+  checkStateEntries(ctx.paths, identity);
+  let markers = readMarkers(dir);
+  let liveness = await ctx.sessions.inspect(identity);
+  // What is left of an ended session is cleared, and an end nobody recorded is recorded first.
+  if (liveness.state !== 'live' && (liveness.state !== 'no-server' || lastSpawnUnaccounted(markers))) {
+    await reapEnded(ctx, identity, liveness);
+    markers = readMarkers(dir);
+    liveness = { state: 'no-server' };
+  }
+
+  const decision = decideWake(
+    {
+      live: liveness.state === 'live',
+      stopped: markers.stopped !== undefined,
+      blocked: markers.blocked !== undefined,
+      idleReaped: markers['idle-reaped'] !== undefined,
+      newEager: markers['new-eager'] !== undefined,
+      everSpawned: markers.spawned !== undefined,
+    },
+    trigger,
+  );
+  if (decision.action === 'refuse') {
+    throw new RefusedError(
+      `${identity} is ${decision.reason}; nothing wakes it until: iapeer start ${peer.personality} ${runtimeName}`,
+      decision.reason === 'stopped' ? 'ESTOPPED' : 'EBLOCKED',
+    );
+  }
+  if (decision.action === 'none') {
+    // Under the lock: a stop that comes after this start must not lose its mark.
+    await clearMarkers(dir, decision.clear);
+    return { outcome: 'already-live', identity, pid: liveness.state === 'live' ? liveness.pane.pid : undefined };
+  }
+
+  const runtime = await runtimeOf(ctx, runtimeName);
+  const sessionEnv = { PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir };
+  const argv = withTokens(decision.mode === 'resume' ? runtime.resume : runtime.fresh, sessionEnv);
+  await checkCanSpawn(ctx, peer, argv, runtime);
+  await clearMarkers(dir, decision.clear);
+  const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionEnv } });
+  if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
+  await recordSpawn(ctx, identity, { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause });
+  await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause });
+  const handoff = decision.handoff ? (markers['new-eager']?.handoff ?? null) : null;
+  return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause, handoff };
+}
+
+/**
+ * A start whose runtime ended before it was ready: end what is left and record the death,
+ * unless the identity was stopped meanwhile (then the stop ended it, and says so).
+ */
+async function afterFailedStart(ctx: SessionContext, identity: string, error: RuntimeEndedError): Promise<never> {
+  const stopped = await lockIdentities(ctx, [identity], async () => {
+    if (readMarkers(stateDirOf(ctx.paths, identity), ['stopped']).stopped) return true;
+    const now = await ctx.sessions.inspect(identity);
+    if (now.state !== 'live') await reapEnded(ctx, identity, now);
+    return false;
+  });
+  if (stopped) throw new RefusedError(`${identity} was stopped while it was starting`, 'ESTOPPED');
+  throw error;
+}
+
+/**
+ * Makes one identity live as the wake decision says: refuse (stopped, blocked), do
+ * nothing (already live), or spawn fresh or resumed, wait until the runtime shows it
+ * is up, and deliver the self-fresh handoff or the first-start prompt.
+ */
+export async function wakePeer(
+  ctx: SessionContext,
+  peer: PeerRecord,
+  runtimeName: string,
+  trigger: WakeTrigger,
+  options: WakeOptions = {},
+): Promise<WakeOutcome> {
+  const identity = formatIdentity({ runtime: runtimeName, personality: peer.personality });
+  const result = await lockIdentities(ctx, [identity], () => decideAndSpawn(ctx, peer, runtimeName, identity, trigger));
+  if (result.outcome === 'already-live') return result;
+
+  const runtime = await runtimeOf(ctx, runtimeName);
+  try {
+    await waitUntilReady(ctx.sessions, identity, runtime.ready, 'first-sight');
+  } catch (error) {
+    if (!(error instanceof RuntimeEndedError)) throw error;
+    // A resume with nothing to resume can end at once (`claude --continue` does): start fresh instead, once.
+    const fallBack = result.mode === 'resume' && options.resumeFailed !== true;
+    await afterFailedStart(ctx, identity, error).catch((failure: unknown) => {
+      if (!fallBack || failure !== error) throw failure;
+    });
+    return wakePeer(ctx, peer, runtimeName, trigger, { ...options, resumeFailed: true });
+  }
+  const first = firstMessage(result, peer);
+  if (first) await deliverFirst(ctx, identity, runtime, first, options.deliveryLockHeld === true);
+  if (result.cause === 'self-fresh') await clearMarkers(stateDirOf(ctx.paths, identity), ['new-eager']);
+  return { outcome: 'woken', identity, pid: result.pid, mode: result.mode, cause: result.cause };
+}
+
+export interface WakeOptions {
+  /** The caller holds the identity's delivery lock (a queue flush): the first message goes without taking it. */
+  readonly deliveryLockHeld?: boolean;
+  readonly resumeFailed?: boolean;
+}
+
+/** The self-fresh handoff, or the initial prompt after a first start, as a message from the session or the operator. */
+function firstMessage(result: Spawned, peer: PeerRecord): { from: string; topic: string; body: string } | undefined {
+  if (result.handoff) return { from: result.identity, topic: 'handoff', body: result.handoff };
+  if (result.cause === 'first-start' && peer.initialPrompt) return { from: OPERATOR, topic: 'initial-prompt', body: peer.initialPrompt };
+  return undefined;
+}
+
+/**
+ * Delivers the first message once the runtime passes the strict gate, verified like any
+ * message. It is stored in the queue first, so one that cannot go now (or a crash
+ * mid-paste) leaves it there for the next flush, never lost and never pasted twice.
+ */
+async function deliverFirst(
+  ctx: SessionContext,
+  identity: string,
+  runtime: Runtime,
+  first: { from: string; topic: string; body: string },
+  lockHeld: boolean,
+): Promise<void> {
+  const now = ctx.now();
+  const id = newMessageId(now.getTime());
+  const store = new QueueStore(ctx.paths.queueDir);
+  let message = newQueuedMessage({ id, identity, from: first.from, topic: first.topic, text: formatEnvelope({ ...first, id, attachments: [] }) }, now);
+  await store.enqueue(message);
+  const deliver = async () => {
+    await ensureReady(ctx, identity, runtime);
+    return deliverText(ctx.sessions, identity, message, deliveryKnobsOf(runtime), {
+      beforePaste: async () => {
+        message = { ...message, pastedAt: ctx.now().toISOString() };
+        await store.write(message);
+      },
+    });
+  };
+  const result = await (lockHeld ? deliver() : withDeliveryLock(ctx.paths, identity, deliver));
+  if (result.outcome === 'delivered') {
+    await store.remove(message);
+    await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'delivered' });
+    return;
+  }
+  await store.write({ ...message, lastError: result.outcome });
+  await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason: result.outcome });
+}
+
+/**
+ * Waits for the strict readiness gate once per spawned session (README, "Messages"); later
+ * calls for the same session return at once.
+ */
+export async function ensureReady(ctx: SessionContext, identity: string, runtime: Runtime): Promise<void> {
+  const dir = stateDirOf(ctx.paths, identity);
+  const markers = readMarkers(dir, ['spawned', 'ready']);
+  if (markers.spawned && markers.ready?.spawnedAt === markers.spawned.at) return;
+  await waitUntilReady(ctx.sessions, identity, runtime.ready, 'strict');
+  if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });
+}
+

@@ -1,0 +1,58 @@
+import { UsageError } from '../../core/errors.js';
+import { MAX_TEXT_BYTES } from '../../core/limits.js';
+
+/** Who a message is from when no peer sent it. */
+export const OPERATOR = 'operator';
+export const DEFAULT_TOPIC = 'none';
+const TOPIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,63}$/;
+
+export interface Envelope {
+  readonly from: string;
+  readonly topic: string;
+  readonly id: string;
+  readonly body: string;
+  readonly attachments: readonly string[];
+}
+
+// eslint-disable-next-line no-control-regex -- terminal controls are exactly what is removed
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * The body as the agent will see it: verbatim but for terminal control characters (ESC and
+ * the other C0 controls but LF and tab, DEL, C1), which could end the bracketed paste,
+ * submit early or drive the agent's terminal. CR LF becomes LF.
+ */
+export function cleanBody(body: string): string {
+  return body.replace(/\r\n/g, '\n').replace(TERMINAL_CONTROLS, '');
+}
+
+export function parseTopic(topic: string | undefined): string {
+  if (topic === undefined) return DEFAULT_TOPIC;
+  if (!TOPIC_PATTERN.test(topic)) {
+    throw new UsageError(
+      `invalid topic ${JSON.stringify(topic.slice(0, 70))}: use 1-64 of letters, digits and . _ : / @ + -, starting with a letter or digit`,
+      'EINVALIDVALUE',
+    );
+  }
+  return topic;
+}
+
+export function checkBodySize(body: string): void {
+  const bytes = Buffer.byteLength(body);
+  if (bytes > MAX_TEXT_BYTES) {
+    throw new UsageError(`the message is ${bytes} bytes, over the ${MAX_TEXT_BYTES}-byte limit; send a file as an --attachment instead`, 'ETOOLARGE');
+  }
+}
+
+/** A path with spaces, quotes or controls is written as a JSON string, so the line stays one line. */
+function shownPath(path: string): string {
+  // eslint-disable-next-line no-control-regex -- controls are what forces the quoted form
+  return /[\s"\u0000-\u001f\u007f-\u009f]/.test(path) ? JSON.stringify(path) : path;
+}
+
+/** `[iap from=… topic=… id=…]`, the cleaned body, then one `attachments:` line if any. */
+export function formatEnvelope(envelope: Envelope): string {
+  const lines = [`[iap from=${envelope.from} topic=${envelope.topic} id=${envelope.id}]`, cleanBody(envelope.body)];
+  if (envelope.attachments.length > 0) lines.push(`attachments: ${envelope.attachments.map(shownPath).join(' ')}`);
+  return lines.join('\n');
+}

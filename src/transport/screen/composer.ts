@@ -1,0 +1,86 @@
+import { boundedLines } from '../../core/text/regex-safety.js';
+
+/**
+ * What the delivery of one message needs to know of a runtime's screen. Patterns are
+ * matched line by line against the screen as drawn, trailing spaces included.
+ */
+export interface DeliveryKnobs {
+  /** A line that shows the composer holding text (a draft or a paste, not its placeholder). */
+  readonly composer: RegExp | undefined;
+  /** A line that shows the composer empty; used when no `composer` pattern says it directly. */
+  readonly composerEmpty: RegExp | undefined;
+  /** A line that shows the runtime working or holding queued input. */
+  readonly busy: RegExp | undefined;
+  /** Pause between the paste and Enter, so the runtime sees them as two events. */
+  readonly settleMs: number;
+  /** Enter presses after the first one, while the composer still holds the message. */
+  readonly enterRetries: number;
+}
+
+const singleLine = new WeakMap<RegExp, RegExp>();
+
+/** The pattern without g, y (no state between calls) and m (each line is tested alone). */
+function lineMatcher(pattern: RegExp): RegExp {
+  let matcher = singleLine.get(pattern);
+  if (matcher === undefined) {
+    matcher = new RegExp(pattern.source, pattern.flags.replace(/[gmy]/g, ''));
+    singleLine.set(pattern, matcher);
+  }
+  return matcher;
+}
+
+/**
+ * Some line of the screen matches, each line tested on its own (cut to a bounded length),
+ * so that `\s` in a pattern never reaches into the next line: `^❯\u00a0\s*\S` must not read
+ * an empty composer followed by a border line as a composer holding text.
+ */
+export function anyLineMatches(pattern: RegExp, screen: string, also: (line: string) => boolean = () => true): boolean {
+  const matcher = lineMatcher(pattern);
+  return boundedLines(screen)
+    .split('\n')
+    .some((line) => matcher.test(line) && also(line));
+}
+
+export type ComposerState = 'empty' | 'holds-text' | 'unknown';
+
+/** Whether the composer holds text, as far as the runtime's patterns can tell. */
+export function composerState(screen: string, knobs: Pick<DeliveryKnobs, 'composer' | 'composerEmpty'>): ComposerState {
+  if (knobs.composer) return anyLineMatches(knobs.composer, screen) ? 'holds-text' : 'empty';
+  if (knobs.composerEmpty) return anyLineMatches(knobs.composerEmpty, screen) ? 'empty' : 'holds-text';
+  return 'unknown';
+}
+
+export function showsBusy(screen: string, knobs: Pick<DeliveryKnobs, 'busy'>): boolean {
+  return knobs.busy !== undefined && anyLineMatches(knobs.busy, screen);
+}
+
+/** The header names the message's id; `[iap … id=<id>]` is what is looked for. */
+function idMark(id: string): string {
+  return `id=${id}]`;
+}
+
+/** The message's header is somewhere on the screen: the composer or the history. */
+export function showsMessage(screen: string, id: string): boolean {
+  return screen.includes(idMark(id));
+}
+
+/**
+ * Where the screen shows the message: in the composer (pasted, not yet taken), in the
+ * history (taken), nowhere (never pasted, scrolled away, or drawn without its header, as
+ * Claude draws a long paste as `[Pasted text #1 +12 lines]`), or `unsure`: a runtime with
+ * only a `composerEmpty` pattern cannot tell its composer lines from its history, so a
+ * sighting while its composer holds text could be either (treated like a draft: neither
+ * submitted nor pasted again).
+ */
+export function whereShown(
+  screen: string,
+  id: string,
+  knobs: Pick<DeliveryKnobs, 'composer' | 'composerEmpty'>,
+): 'composer' | 'history' | 'nowhere' | 'unsure' {
+  const mark = idMark(id);
+  if (!screen.includes(mark)) return 'nowhere';
+  const composer = knobs.composer;
+  if (composer === undefined) return composerState(screen, knobs) === 'holds-text' ? 'unsure' : 'history';
+  const inComposer = anyLineMatches(composer, screen, (line) => line.includes(mark));
+  return inComposer ? 'composer' : 'history';
+}

@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CLI, type TestHome, makeHome } from '../../helpers/cli.js';
+
+let home: TestHome;
+
+beforeEach(async () => {
+  home = await makeHome();
+});
+
+afterEach(async () => {
+  await home.cleanup();
+});
+
+it('a reader that goes away early (`iapeer list | head -1`) gets no stack trace', async () => {
+  const now = new Date().toISOString();
+  const peers = Array.from({ length: 600 }, (_, index) => ({
+    personality: `peer${index}`,
+    runtimes: ['demo', 'claude'],
+    cwd: home.home,
+    description: 'x'.repeat(200),
+    alwaysOn: false,
+    idleTimeoutSec: null,
+    initialPrompt: null,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  await writeFile(join(home.home, 'peers.json'), JSON.stringify({ version: 2, peers }));
+
+  const child = spawn(process.execPath, [CLI, 'list'], { env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // Like `head -1`: read the first chunk, then close the pipe.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exit) => resolve(exit)));
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+});

@@ -1,0 +1,156 @@
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/core/config.js';
+import { stateDirOf } from '../../../src/core/paths.js';
+import { addPeer } from '../../../src/lifecycle/peers/add-peer.js';
+import { type AppContext, createContext } from '../../../src/lifecycle/context/app-context.js';
+import { listQueue } from '../../../src/lifecycle/messages/list-queue.js';
+import { createMcpServer } from '../../../src/mcp/server.js';
+import { readMarkers, writeMarker } from '../../../src/registry/markers.js';
+
+let home: string;
+let work: string;
+const clients: Client[] = [];
+
+function contextFor(peerIdentity?: string): AppContext {
+  const env = { IAPEER_HOME: home, IAPEER_SOCK_DIR: join(home, 'sock'), ...(peerIdentity === undefined ? {} : { PEER_IDENTITY: peerIdentity }) };
+  return createContext({ config: loadConfig(env, undefined), env, cwd: work, nodeBin: process.execPath });
+}
+
+/** A client connected to a fresh server for the given caller. */
+async function connect(peerIdentity?: string): Promise<Client> {
+  const server = createMcpServer(contextFor(peerIdentity));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'mcp-tools-test', version: '1' });
+  await client.connect(clientSide);
+  clients.push(client);
+  return client;
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+function textOf(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === 'text' ? first.text : '';
+}
+
+beforeEach(async () => {
+  home = await realpath(await mkdtemp(join(tmpdir(), 'iap-mcp-')));
+  work = join(home, 'work');
+  await mkdir(work);
+  const ctx = contextFor();
+  await addPeer(ctx, { peer: 'a', runtimes: ['demo'], cwd: work, description: 'first' });
+  await addPeer(ctx, { peer: 'b', runtimes: ['demo'], cwd: work });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('iapeer mcp tools', () => {
+  it('lists the four tools with their input schemas and bounds', async () => {
+    const { tools } = await (await connect('demo-a')).listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['list_peers', 'self_fresh', 'send_to_peer', 'whoami']);
+    const send = tools.find((tool) => tool.name === 'send_to_peer');
+    expect(send?.inputSchema.required).toEqual(['to', 'message']);
+    expect(send?.inputSchema.properties).toMatchObject({
+      to: { type: 'string', maxLength: 100 },
+      message: { type: 'string' },
+      topic: { type: 'string' },
+      attachments: { type: 'array', maxItems: 32, items: { type: 'string' } },
+    });
+    const fresh = tools.find((tool) => tool.name === 'self_fresh');
+    expect(fresh?.inputSchema.properties).toMatchObject({ handoff: { type: 'string' } });
+    expect(fresh?.inputSchema.required ?? []).toEqual([]);
+  });
+
+  it('whoami names the caller', async () => {
+    const result = await call(await connect('demo-a'), 'whoami');
+    expect(result.isError).toBeFalsy();
+    const expected = { identity: 'demo-a', personality: 'a', runtime: 'demo', home };
+    expect(JSON.parse(textOf(result))).toEqual(expected);
+    expect(result.structuredContent).toEqual(expected);
+  });
+
+  it('every tool answers a clear tool error without PEER_IDENTITY, and the server keeps serving', async () => {
+    const client = await connect();
+    for (const [name, args] of [
+      ['whoami', {}],
+      ['list_peers', {}],
+      ['send_to_peer', { to: 'b', message: 'hi' }],
+      ['self_fresh', {}],
+    ] as const) {
+      const result = await call(client, name, args);
+      expect(result.isError, name).toBe(true);
+      expect(textOf(result), name).toMatch(/^PEER_IDENTITY is not set/);
+    }
+    expect(await listQueue(contextFor())).toEqual([]);
+  });
+
+  it('refuses a PEER_IDENTITY that is not registered', async () => {
+    const result = await call(await connect('demo-zed'), 'whoami');
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('PEER_IDENTITY demo-zed is not a registered peer and runtime');
+  });
+
+  it('list_peers gives one row per peer and runtime', async () => {
+    const result = await call(await connect('demo-a'), 'list_peers');
+    expect(result.isError).toBeFalsy();
+    const { peers } = JSON.parse(textOf(result)) as { peers: { identity: string; state: string; description: string }[] };
+    expect(peers.map((row) => [row.identity, row.state, row.description])).toEqual([
+      ['demo-a', 'down', 'first'],
+      ['demo-b', 'down', ''],
+    ]);
+    expect(result.structuredContent).toEqual({ peers });
+  });
+
+  it('send_to_peer to an unknown peer is a tool error naming it', async () => {
+    const result = await call(await connect('demo-a'), 'send_to_peer', { to: 'nobody', message: 'hi' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('no peer or identity named "nobody": see iapeer list');
+  });
+
+  it('send_to_peer to a stopped peer is refused and nothing is queued', async () => {
+    const ctx = contextFor();
+    await writeMarker(stateDirOf(ctx.paths, 'demo-b'), 'stopped', { at: new Date().toISOString() });
+    const result = await call(await connect('demo-a'), 'send_to_peer', { to: 'b', message: 'hi' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^demo-b is stopped: nothing was sent or queued; start it first: iapeer start b demo$/);
+    expect(await listQueue(ctx)).toEqual([]);
+  });
+
+  it('send_to_peer refuses input past its bounds before anything is queued', async () => {
+    const client = await connect('demo-a');
+    const tooMany = await call(client, 'send_to_peer', { to: 'b', message: 'hi', attachments: Array.from({ length: 33 }, () => 'x') });
+    expect(tooMany.isError).toBe(true);
+    expect(textOf(tooMany)).toMatch(/attachments/);
+    const longTarget = await call(client, 'send_to_peer', { to: 'b'.repeat(101), message: 'hi' });
+    expect(longTarget.isError).toBe(true);
+    expect(textOf(longTarget)).toMatch(/\bto\b/);
+    const tooBig = await call(client, 'send_to_peer', { to: 'b', message: 'x'.repeat(256 * 1024 + 1) });
+    expect(tooBig.isError).toBe(true);
+    expect(textOf(tooBig)).toMatch(/over the 262144-byte limit/);
+    const badTopic = await call(client, 'send_to_peer', { to: 'b', message: 'hi', topic: 'two words' });
+    expect(badTopic.isError).toBe(true);
+    expect(textOf(badTopic)).toMatch(/^invalid topic "two words"/);
+    expect(await listQueue(contextFor())).toEqual([]);
+  });
+
+  it('self_fresh marks the caller with its handoff and answers', async () => {
+    const result = await call(await connect('demo-a'), 'self_fresh', { handoff: 'carry on with step 3' });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ identity: 'demo-a', marked: true });
+    const ctx = contextFor();
+    expect(readMarkers(stateDirOf(ctx.paths, 'demo-a'))['new-eager']).toMatchObject({ handoff: 'carry on with step 3' });
+    expect(readMarkers(stateDirOf(ctx.paths, 'demo-b'))['new-eager']).toBeUndefined();
+  });
+});

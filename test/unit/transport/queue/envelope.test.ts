@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../../src/core/errors.js';
+import { MAX_TEXT_BYTES } from '../../../../src/core/limits.js';
+import { isMessageId, newMessageId } from '../../../../src/core/message-id.js';
+import { checkBodySize, cleanBody, formatEnvelope, parseTopic } from '../../../../src/transport/queue/envelope.js';
+
+describe('message ids', () => {
+  it('are unique and sort by creation time, even within one millisecond', () => {
+    const ids = [newMessageId(1_000), newMessageId(1_000), newMessageId(1_000), newMessageId(1_001), newMessageId(2_000_000_000_000)];
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    ids.forEach((id) => expect(isMessageId(id)).toBe(true));
+  });
+
+  it('are told apart from other words', () => {
+    expect(isMessageId('hello')).toBe(false);
+    expect(isMessageId('../../etc/passwd')).toBe(false);
+  });
+});
+
+describe('the envelope', () => {
+  it('is a header line, the body verbatim, then the attachments line', () => {
+    const text = formatEnvelope({
+      from: 'claude-boris',
+      topic: 'review',
+      id: 'abc',
+      body: 'line one\n\tindented $(rm -rf /) "quoted" 🚀',
+      attachments: ['/tmp/a.txt', '/tmp/with space.txt'],
+    });
+    expect(text).toBe(
+      '[iap from=claude-boris topic=review id=abc]\nline one\n\tindented $(rm -rf /) "quoted" 🚀\nattachments: /tmp/a.txt "/tmp/with space.txt"',
+    );
+  });
+
+  it('has no attachments line without attachments', () => {
+    expect(formatEnvelope({ from: 'operator', topic: 'none', id: 'x', body: 'hi', attachments: [] })).toBe('[iap from=operator topic=none id=x]\nhi');
+  });
+
+  it('removes terminal controls but keeps LF and tab', () => {
+    expect(cleanBody('a\x1b[201~b\x1b]0;PWNED\x07c\r\nd\re\x7f\u009bf\tg\nh')).toBe('a[201~b]0;PWNEDc\ndef\tg\nh');
+  });
+
+  it('refuses a body over the limit, by bytes', () => {
+    expect(() => checkBodySize('é'.repeat(MAX_TEXT_BYTES / 2))).not.toThrow();
+    expect(() => checkBodySize('é'.repeat(MAX_TEXT_BYTES / 2 + 1))).toThrow(UsageError);
+  });
+
+  it('checks topics', () => {
+    expect(parseTopic(undefined)).toBe('none');
+    expect(parseTopic('pr-42/review')).toBe('pr-42/review');
+    for (const bad of ['', 'two words', 'a]b', 'x=y', '-lead', 'a'.repeat(65), 'new\nline']) {
+      expect(() => parseTopic(bad), bad).toThrow(UsageError);
+    }
+  });
+});
