@@ -3,16 +3,7 @@ import { type LifecycleEvent, eventFields } from './events.js';
 import { formatLine } from '../../core/text/logfmt.js';
 import { ensurePrivateDir } from '../../core/paths.js';
 import { openAppendRegular } from '../../core/fs/safe-fs.js';
-
-/** The name of rotated file `index`: `lifecycle.log.1` newest … `.N` oldest (see rotate-log.ts). */
-export function rotatedName(file: string, index: number): string {
-  return `${file}.${index}`;
-}
-
-export interface LogRotation {
-  readonly maxBytes: number;
-  readonly keep: number;
-}
+import type { LogRotation } from './log-rotation.js';
 
 export interface LifecycleLogOptions extends LogRotation {
   readonly now?: () => Date;

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RefusedError, errnoCode } from '../../core/errors.js';
 import { kindOf } from '../../core/fs/safe-fs.js';
-import { rotatedName } from './lifecycle-log.js';
+import { rotatedName } from './log-rotation.js';
 import { timeOfLine } from './log-filter.js';
 
 // Never through a symlink, never waiting on a FIFO (O_NONBLOCK changes nothing for a file).

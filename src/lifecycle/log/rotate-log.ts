@@ -1,7 +1,7 @@
 import { lstat, rename, rm } from 'node:fs/promises';
 import { errnoCode } from '../../core/errors.js';
 import { acquireLock } from '../../core/lock/file-lock.js';
-import { type LogRotation, rotatedName } from './lifecycle-log.js';
+import { type LogRotation, rotatedName } from './log-rotation.js';
 
 /**
  * Shifts `file` → `.1` → … → `.keep`, dropping the oldest. Runs under a lock and
