@@ -7,7 +7,7 @@ import { type QueuedMessage, QueueStore } from '../../transport/queue/queue-stor
 import type { AppContext } from '../context/app-context.js';
 import { withDeliveryLock } from '../context/delivery-lock.js';
 import { DRAFT_RETRY_MS, nextAttemptAt, shouldSetAside } from '../../transport/queue/queue-policy.js';
-import { deliveryKnobsOf } from './delivery-knobs.js';
+import { deliveryKnobsOf } from '../context/delivery-knobs.js';
 import { type SessionContext, runtimeOf, withSessions } from '../context/session-context.js';
 import { ensureReady, wakePeer } from '../sessions/wake-peer.js';
 

@@ -12,7 +12,7 @@ import { deliverText } from '../../transport/screen/deliver-text.js';
 import { QueueStore, newQueuedMessage } from '../../transport/queue/queue-store.js';
 import { withDeliveryLock } from '../context/delivery-lock.js';
 import { OPERATOR, formatEnvelope } from '../../transport/queue/envelope.js';
-import { deliveryKnobsOf } from '../messages/delivery-knobs.js';
+import { deliveryKnobsOf } from '../context/delivery-knobs.js';
 import { formatIdentity } from '../../core/names.js';
 import { isDirectory, stateDirOf } from '../../core/paths.js';
 import { findExecutable } from '../../core/process/process.js';
