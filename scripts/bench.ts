@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/core/config.js';
 import { pathsFor } from '../src/core/paths.js';
 import { createContext } from '../src/lifecycle/context/app-context.js';
-import { SERVICE_NODE_FLAGS } from '../src/lifecycle/services/install-daemon-service.js';
+import { SERVICE_NODE_FLAGS } from '../src/lifecycle/services/service-setup.js';
 import { Supervisor } from '../src/lifecycle/supervise/supervisor.js';
 import { emptyRegistry, newPeerRecord } from '../src/registry/schema.js';
 import { updateRegistry } from '../src/registry/update-registry.js';

@@ -1,29 +1,10 @@
-import { mkdir, readdir, rmdir, stat, utimes } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat, utimes } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
 import { LockError, errnoCode } from '../errors.js';
-import { type LockHolder, isHolderDead, readHolder, removeHolder, writeHolder } from './lock-holder.js';
+import { type LockHolder, readHolder, removeHolder, writeHolder } from './lock-holder.js';
+import { type LockOptions, type LockWaitEvent, tell } from './lock-options.js';
 import { type Ticket, joinQueue, waitForChange } from './lock-queue.js';
-
-/** What a waiter is told: that it waits (once), and any takeover of an abandoned lock. */
-export type LockWaitEvent =
-  | { readonly kind: 'waiting'; readonly holderPid: number | undefined }
-  | { readonly kind: 'took-over'; readonly holderPid: number | undefined; readonly reason: 'dead' | 'stale' };
-
-export interface LockOptions {
-  /** A lock whose mtime is older than this is abandoned and may be taken over. */
-  readonly staleMs: number;
-  /**
-   * Give up when the lock has not changed hands, nor the line of waiters moved, for this
-   * long: a long line that moves is waited out, a holder that hangs is not. 0 tries once.
-   */
-  readonly waitMs: number;
-  readonly onWait?: (event: LockWaitEvent) => void;
-  /** How long a wait stays silent before `onWait` hears of it. */
-  readonly noticeAfterMs?: number;
-  /** Test seam: runs between seeing an abandoned lock (stale, or its holder dead) and claiming its takeover. */
-  readonly afterAbandonedSeen?: () => Promise<void>;
-}
+import { type Seen, HOLDER_CHECK_MS, inspectTakenLock } from './take-over-lock.js';
 
 export interface HeldLock {
   /** Throws a LockError if the lock was lost (taken over, removed) since it was acquired. */
@@ -35,21 +16,12 @@ export interface HeldLock {
  * proper-lockfile is told a lock is never stale, so it never runs its own takeover,
  * which can let two processes both hold the lock (its stat, rmdir, mkdir sequence races
  * when two contenders reclaim the same stale lock). It still creates the lock, refreshes its mtime and reports compromise;
- * takeovers are done by `takeOver` below.
+ * takeovers are done by `takeOver` (take-over-lock.ts).
  */
 const NEVER_STALE_MS = 2 ** 31 - 1;
 const NOTICE_AFTER_MS = 1000;
-/** How often the first in line re-reads the holder record to see whether its holder died. */
-const HOLDER_CHECK_MS = 250;
 /** How often a waiter behind the first looks at the line when no watch wakes it. */
 const FOLLOWER_POLL_MS = 1000;
-
-/** What a contender knows of the lock it last looked at. */
-interface Seen {
-  instance?: string;
-  holder?: LockHolder | undefined;
-  checkedAt: number;
-}
 
 export async function acquireLock(target: string, lockPath: string, options: LockOptions): Promise<HeldLock> {
   const seen: Seen = { checkedAt: 0 };
@@ -57,7 +29,7 @@ export async function acquireLock(target: string, lockPath: string, options: Loc
   for (let attempt = 0; attempt < 3; attempt++) {
     const held = await tryAcquire(target, lockPath, options.staleMs);
     if (held) return held;
-    if ((await inspect(lockPath, options, seen)).retry === false) break;
+    if ((await inspectTakenLock(lockPath, options, seen)).retry === false) break;
   }
   if (options.waitMs <= 0) throw heldError(lockPath, seen.holder);
   const ticket = await joinQueue(lockPath);
@@ -84,7 +56,7 @@ async function waitInLine(target: string, lockPath: string, options: LockOptions
       if (place.first) {
         const held = await tryAcquire(target, lockPath, options.staleMs);
         if (held) return held;
-        const looked = await inspect(lockPath, options, seen);
+        const looked = await inspectTakenLock(lockPath, options, seen);
         if (looked.retry) continue;
         key = `lock:${looked.key}`;
       }
@@ -109,15 +81,6 @@ async function waitInLine(target: string, lockPath: string, options: LockOptions
     }
   }
 }
-
-function tell(options: LockOptions, event: LockWaitEvent): void {
-  try {
-    options.onWait?.(event);
-  } catch {
-    // A notice that cannot be shown never fails the operation.
-  }
-}
-
 function heldError(lockPath: string, holder: LockHolder | undefined): LockError {
   const by = holder ? ` (pid ${holder.pid})` : '';
   return new LockError(
@@ -184,122 +147,6 @@ async function tryAcquire(target: string, lockPath: string, staleMs: number): Pr
       }
     },
   };
-}
-
-type Looked = { readonly retry: true } | { readonly retry: false; readonly key: string };
-
-/**
- * Looks at a lock that is taken: takes it over at once when its recorded holder is provably
- * dead, or when its mtime is older than the stale window (a holder that stopped refreshing it,
- * or died before recording itself). `retry` means the lock is gone now; else `key` names it.
- */
-async function inspect(lockPath: string, options: LockOptions, seen: Seen): Promise<Looked> {
-  let info;
-  try {
-    info = await stat(lockPath);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return { retry: true };
-    throw error;
-  }
-  const instance = `${info.ino}:${info.birthtimeMs}`;
-  const now = Date.now();
-  if (instance !== seen.instance || now - seen.checkedAt >= (seen.holder ? HOLDER_CHECK_MS : 20)) {
-    seen.instance = instance;
-    seen.checkedAt = now;
-    seen.holder = await readHolder(lockPath);
-    const holder = seen.holder;
-    if (holder && (await isHolderDead(holder))) {
-      await options.afterAbandonedSeen?.();
-      const outcome = await takeOver(lockPath, holder.token, options.staleMs, true, async () => (await readHolder(lockPath))?.token === holder.token);
-      if (outcome === 'removed') tell(options, { kind: 'took-over', holderPid: holder.pid, reason: 'dead' });
-      if (outcome !== 'busy') return { retry: true };
-    }
-  }
-  if (now - info.mtimeMs > options.staleMs) {
-    await options.afterAbandonedSeen?.();
-    const holder = seen.holder;
-    // Named by the holder's token when there is one; else by (inode, mtime), which a
-    // fresh lock cannot share with one older than the stale window.
-    const outcome = holder
-      ? await takeOver(lockPath, holder.token, options.staleMs, true, async () => (await readHolder(lockPath))?.token === holder.token)
-      : await takeOver(lockPath, `${info.ino}-${Math.trunc(info.mtimeMs)}`, options.staleMs, false, async () => {
-          const current = await stat(lockPath).catch(() => undefined);
-          return current?.ino === info.ino && current.mtimeMs === info.mtimeMs && (await readHolder(lockPath)) === undefined;
-        });
-    if (outcome === 'removed') tell(options, { kind: 'took-over', holderPid: holder?.pid, reason: 'stale' });
-    if (outcome !== 'busy') return { retry: true };
-  }
-  return { retry: false, key: `${instance}:${seen.holder?.token ?? ''}` };
-}
-
-function claimName(lockPath: string, instance: string, generation: number): string {
-  return `${lockPath}.takeover-${instance}-${generation}`;
-}
-
-const MAX_CLAIM_GENERATIONS = 8;
-
-/**
- * Removes an abandoned lock so that exactly one contender does so. The right to remove
- * one lock instance is an exclusive mkdir of a claim named after it, and the lock is
- * re-checked under the claim (`stillSame`), so a lock someone re-created in the meantime
- * is never removed. A claim is held for microseconds; one older than the stale window
- * belongs to a dead contender, and the next generation's claim is taken instead. A lock
- * with no holder record is removed only while empty, so never once its holder has recorded itself.
- * 'removed': this caller removed it; 'gone': it changed or vanished; 'busy': another
- * contender is at it, or it is not empty after all.
- */
-async function takeOver(
-  lockPath: string,
-  instance: string,
-  staleMs: number,
-  hasRecord: boolean,
-  stillSame: () => Promise<boolean>,
-): Promise<'removed' | 'gone' | 'busy'> {
-  for (let generation = 0; generation < MAX_CLAIM_GENERATIONS; generation++) {
-    const claim = claimName(lockPath, instance, generation);
-    try {
-      await mkdir(claim);
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw error;
-      const claimAge = await ageOf(claim);
-      if (claimAge !== undefined && claimAge <= staleMs) return 'busy';
-      continue;
-    }
-    try {
-      if (!(await stillSame())) return 'gone';
-      if (hasRecord) await removeHolder(lockPath);
-      try {
-        await rmdir(lockPath);
-      } catch (error) {
-        if (errnoCode(error) === 'ENOENT') return 'gone';
-        // Not empty: a live holder recorded itself after all.
-        if (errnoCode(error) === 'ENOTEMPTY' || errnoCode(error) === 'EEXIST') return 'busy';
-        throw error;
-      }
-      return 'removed';
-    } finally {
-      await removeClaims(lockPath, instance);
-    }
-  }
-  return 'busy';
-}
-
-async function ageOf(path: string): Promise<number | undefined> {
-  try {
-    return Date.now() - (await stat(path)).mtimeMs;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Claims name one lock instance that no longer exists, so removing all of them is safe. */
-async function removeClaims(lockPath: string, instance: string): Promise<void> {
-  const prefix = basename(claimName(lockPath, instance, 0)).replace(/0$/, '');
-  const names = await readdir(dirname(lockPath)).catch(() => [] as string[]);
-  await Promise.all(
-    names.filter((name) => name.startsWith(prefix)).map((name) => rmdir(join(dirname(lockPath), name)).catch(() => {})),
-  );
 }
 
 /** One line for a person: `waiting for the registry lock (held by pid 1234)…`. */

@@ -1,7 +1,7 @@
 import { readRegistry } from '../../registry/read-registry.js';
 import { pickRuntime, requirePeer } from '../../registry/peers.js';
 import type { AppContext } from '../context/app-context.js';
-import type { ServiceDeps } from '../services/install-daemon-service.js';
+import type { ServiceDeps } from '../services/service-setup.js';
 import { type AlwaysOnStart, startAlwaysOn } from '../services/always-on-service.js';
 import { withSessions } from '../context/session-context.js';
 import { type WakeOutcome, wakePeer } from '../sessions/wake-peer.js';

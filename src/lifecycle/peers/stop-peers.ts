@@ -8,7 +8,7 @@ import { identitiesOf, pickRuntime, requirePeer } from '../../registry/peers.js'
 import { readRegistry } from '../../registry/read-registry.js';
 import type { PeerRecord } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
-import type { ServiceDeps } from '../services/install-daemon-service.js';
+import type { ServiceDeps } from '../services/service-setup.js';
 import { preparePeerStop, stopPeerService } from '../services/always-on-service.js';
 import { checkStateEntries, endSession } from '../sessions/end-session.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';

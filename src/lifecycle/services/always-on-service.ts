@@ -10,7 +10,7 @@ import {
   startCheckedService,
   serviceFor,
   targetOf,
-} from './install-daemon-service.js';
+} from './service-setup.js';
 import type { SessionContext } from '../context/session-context.js';
 import { type WakeOutcome, wakePeer } from '../sessions/wake-peer.js';
 

@@ -6,7 +6,7 @@ import { readMarkers } from '../../registry/markers.js';
 import { findIdentity } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import type { PeerRecord } from '../../registry/schema.js';
-import type { Liveness } from '../../transport/tmux/sessions.js';
+import type { Liveness } from '../../transport/tmux/pane-liveness.js';
 import type { AppContext } from '../context/app-context.js';
 import { lockIdentities } from '../context/locks.js';
 import { reapEnded } from '../sessions/reap-ended.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MarkerSchemas, readMarkers } from '../../registry/markers.js';
 import { RefusedError } from '../../core/errors.js';
 import { type Paths, stateDirOf } from '../../core/paths.js';
-import type { Liveness } from '../../transport/tmux/sessions.js';
+import type { Liveness } from '../../transport/tmux/pane-liveness.js';
 import type { SessionContext } from '../context/session-context.js';
 
 /**

@@ -3,7 +3,7 @@ import { formatIdentity } from '../../core/names.js';
 import { pickRuntime, requirePeer } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import type { Runtime } from '../../runtimes/runtime.js';
-import type { PaneInfo } from '../../transport/tmux/sessions.js';
+import type { PaneInfo } from '../../transport/tmux/pane-liveness.js';
 import type { AppContext } from '../context/app-context.js';
 import { type SessionContext, runtimeOf, withSessions } from '../context/session-context.js';
 import { ensureReady } from './wake-peer.js';

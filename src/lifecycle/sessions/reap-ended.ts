@@ -1,6 +1,6 @@
 import { stateDirOf } from '../../core/paths.js';
 import { readMarkers } from '../../registry/markers.js';
-import type { Liveness } from '../../transport/tmux/sessions.js';
+import type { Liveness } from '../../transport/tmux/pane-liveness.js';
 import { endSession } from './end-session.js';
 import { recordDeath } from './record-death.js';
 import { lastSpawnUnaccounted } from './session-accounting.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DeliveryKnobs, composerState, showsBusy, showsMessage, whereShown } from './composer.js';
-import type { Liveness, PaneInfo } from '../tmux/sessions.js';
+import type { Liveness, PaneInfo } from '../tmux/pane-liveness.js';
 
 export type DeliveryOutcome =
   /** Submitted: the composer let go of it (or, without composer patterns, Enter was pressed). */

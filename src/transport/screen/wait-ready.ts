@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionError } from '../../core/errors.js';
 import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from './readiness.js';
-import type { Liveness, Sessions } from '../tmux/sessions.js';
+import type { Liveness } from '../tmux/pane-liveness.js';
+import type { Sessions } from '../tmux/sessions.js';
 
 /**
  * The runtime's last words: the last non-blank line, past tmux's own "Pane is dead" notice,

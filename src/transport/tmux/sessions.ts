@@ -1,5 +1,5 @@
-import { existsSync, lstatSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
@@ -8,26 +8,17 @@ import { readRegularFile } from '../../core/fs/safe-fs.js';
 import type { Paths } from '../../core/paths.js';
 import { ensurePrivateDir, socketPathOf, stateDirOf } from '../../core/paths.js';
 import { escapeControl } from '../../core/text/terminal-text.js';
-import { isProcessRunning, pollUntil, signalGroup } from '../../core/process/process.js';
-import { type ProcessEntry, type TreeSnapshot, anyRunning, runningByGroup, scanProcesses, signalAll, snapshotTree } from '../../core/process/process-tree.js';
+import { pollUntil } from '../../core/process/process.js';
+import { type ProcessTable, EXIT_POLL_MS, HANGUP_GRACE_MS, NO_TREE, ProcessScans, endGroup, treeIn } from './end-pane-tree.js';
+import { endServer, removeStaleSocket } from './end-tmux-server.js';
+import type { Liveness, PaneInfo } from './pane-liveness.js';
+import { exitStatusOf, livenessOf, printed } from './pane-liveness.js';
 import { probeSocket } from './socket-probe.js';
 import * as args from './tmux-args.js';
 import type { TmuxRunner } from './tmux-client.js';
 import { isDuplicateSession, isNoServer, isNoSession } from './tmux-client.js';
 
-export type PaneInfo = args.PaneFields;
-
 const NO_SERVER = { state: 'no-server' } as const;
-
-/**
- * What tmux says of one identity's server. `live` is the contract's: the server answers,
- * the session exists, and the agent's pane is there and not dead.
- */
-export type Liveness =
-  | { readonly state: 'no-server' }
-  | { readonly state: 'no-session' }
-  | { readonly state: 'live'; readonly pane: PaneInfo }
-  | { readonly state: 'dead-pane'; readonly pane: PaneInfo };
 
 export interface SpawnedPane {
   readonly pid: number;
@@ -35,58 +26,17 @@ export interface SpawnedPane {
   readonly serverPid: number;
 }
 
-/** Grace periods when ending a session: hang-up first, then TERM, then KILL. */
-const HANGUP_GRACE_MS = 3000;
-const TERM_GRACE_MS = 2000;
-/** Most agents exit within milliseconds of the hang-up: look often, wait no longer than needed. */
-const EXIT_POLL_MS = 10;
-/** How long one read of the process groups stands for a fresh one, while sessions end together. */
-const GROUP_TABLE_REUSE_MS = 50;
-/**
- * A scan this recent stands for a fresh one. A process forked since is missed, as one
- * forked between any scan and the hang-up would be: agents fork seldom, stops are at once.
- */
-const SCAN_REUSE_MS = 250;
 const EXIT_STATUS_WAIT_MS = 300;
 
 /** Where the runtime's wrapper writes its exit status (see newSessionArgs). */
 const EXIT_FILE = 'exit-status';
-
-/** What tmux printed, quoted and cut short, for an error message. */
-function printed(text: string): string {
-  const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return JSON.stringify(escapeControl(cut));
-}
-
-/** A line that is not what was asked for is an error, never read as "dead" or "not live". */
-function parsePane(identity: string, line: string): PaneInfo {
-  const pane = args.parsePaneLine(line);
-  if (!pane) throw new SessionError(`tmux printed ${printed(line)} for ${identity}, not the pane line asked for; check that tmux -V says 3.2 or later`);
-  return pane;
-}
-
-/** No line at all means the session exists without the agent's pane (see listPanesArgs). */
-function livenessOf(identity: string, paneLine: string): Liveness {
-  if (paneLine === '') return { state: 'no-session' };
-  const pane = parsePane(identity, paneLine);
-  return pane.dead ? { state: 'dead-pane', pane } : { state: 'live', pane };
-}
-
-/** The wrapper's record, when tmux did not record a dead pane's status (tmux 3.3 sometimes does not). */
-async function exitStatusOf(liveness: Liveness, exitFile: string): Promise<Liveness> {
-  if (liveness.state !== 'dead-pane' || liveness.pane.exitStatus !== undefined) return liveness;
-  const text = await readFile(exitFile, 'utf8').catch(() => '');
-  const status = /^\d{1,3}\n?$/.test(text) ? Number(text.trim()) : undefined;
-  return status === undefined ? liveness : { state: 'dead-pane', pane: { ...liveness.pane, exitStatus: status } };
-}
 
 /**
  * One tmux server per identity, each on its own socket in the socket directory, which
  * withSessions (the only maker of Sessions) has checked, and which is created on the first spawn.
  */
 export class Sessions {
-  /** The latest scan of the process table, shared by sessions ended at the same time. */
-  private scan: { readonly startedAt: number; readonly table: Promise<ProcessTable> } | undefined;
+  private readonly scans = new ProcessScans();
 
   constructor(
     private readonly tmux: TmuxRunner,
@@ -217,19 +167,19 @@ export class Sessions {
     const server = this.server(identity);
     const given = seen !== undefined && 'state' in seen ? seen : undefined;
     const recorded = seen !== undefined && !('state' in seen) ? seen : undefined;
-    const scan = given?.state === 'live' || recorded !== undefined ? await this.recentScan() : undefined;
+    const scan = given?.state === 'live' || recorded !== undefined ? await this.scans.recent() : undefined;
     const confirmed = recorded === undefined || scan === undefined ? undefined : confirmRecord(recorded, scan);
     // No socket, no server iapeer can reach: a down peer is ended without starting a tmux client.
     const looked = given ?? confirmed ?? (existsSync(server.socket) ? await this.inspect(identity) : NO_SERVER);
     if (looked.state === 'no-server') {
-      await this.removeStaleSocket(server.socket);
+      await removeStaleSocket(server.socket);
       return looked;
     }
     const pane = looked.state === 'no-session' ? undefined : looked.pane;
     // Before the hang-up: once the agent dies its children are reparented and lost to a search.
-    const tree = looked.state === 'live' ? await treeIn(looked.pane.pid, scan ?? (await this.recentScan())) : NO_TREE;
-    await this.endServer(identity, server, pane);
-    if (pane) await this.endGroup(pane, tree);
+    const tree = looked.state === 'live' ? await treeIn(looked.pane.pid, scan ?? (await this.scans.recent())) : NO_TREE;
+    await endServer(this.tmux, identity, server, pane);
+    if (pane) await endGroup(pane, tree);
     // The server stops listening at once but exits (and reaps the pane) a moment later;
     // tmux never unlinks its socket, so a new server may take the path straight away.
     if (!(await pollUntil(async () => !(await probeSocket(server.socket)), HANGUP_GRACE_MS, EXIT_POLL_MS))) {
@@ -243,63 +193,6 @@ export class Sessions {
     return looked;
   }
 
-  /** A server killed outright (SIGKILL) leaves its socket behind: remove it once nothing answers there. */
-  private async removeStaleSocket(socket: string): Promise<void> {
-    if (lstatSync(socket, { throwIfNoEntry: false })?.isSocket() !== true || (await probeSocket(socket))) return;
-    await rm(socket, { force: true });
-  }
-
-  /**
-   * tmux's kill-server is the server sending itself SIGTERM; with the server's pid known,
-   * sending it from here does the same without starting a tmux client.
-   */
-  private async endServer(identity: string, server: args.Server, pane: PaneInfo | undefined): Promise<void> {
-    if (pane !== undefined && Number.isInteger(pane.serverPid) && pane.serverPid > 1) {
-      try {
-        process.kill(pane.serverPid, 'SIGTERM');
-      } catch (error) {
-        if (errnoCode(error) !== 'ESRCH') throw error;
-      }
-      return;
-    }
-    const killed = await this.tmux.run(args.killServerArgs(server));
-    if (!killed.ok && !isNoServer(killed.stderr)) {
-      throw new SessionError(`tmux could not end ${identity}: ${killed.stderr.trim()}`);
-    }
-  }
-
-  /**
-   * Ends the agent (which leads its process group), the rest of the group, and every
-   * process of its tree seen before the hang-up, which finds a child that left the group
-   * with setsid(). Waits out the hang-up for the agent, then TERM to what is left, then KILL.
-   * What still escapes: a daemon that double-forked before the snapshot (already
-   * reparented to init, so no descendant; Codex's app-server, shared per HOME, is one),
-   * and a process forked after the snapshot by one outside the group.
-   */
-  private async endGroup(pane: PaneInfo, tree: PaneTree): Promise<void> {
-    const agentExited = async () => !(await isProcessRunning(pane.pid));
-    const allExited = () => treeAndGroupExited(pane.pid, tree);
-    const agentGone = pane.dead || (await pollUntil(agentExited, HANGUP_GRACE_MS, EXIT_POLL_MS));
-    if (agentGone && (await allExited())) return;
-    await signalRest(pane, tree, 'SIGTERM');
-    if (await pollUntil(allExited, TERM_GRACE_MS, EXIT_POLL_MS)) return;
-    await signalRest(pane, tree, 'SIGKILL');
-  }
-
-  /**
-   * The process table, shared by sessions ended at the same time: a scan per session
-   * would swamp the machine.
-   */
-  private recentScan(): Promise<ProcessTable> {
-    if (this.scan === undefined || performance.now() - this.scan.startedAt > SCAN_REUSE_MS) {
-      this.scan = {
-        startedAt: performance.now(),
-        table: scanProcesses().then((entries) => ({ entries, byPid: new Map(entries.map((entry) => [entry.pid, entry])) })),
-      };
-    }
-    return this.scan.table;
-  }
-
   private async expectOk(identity: string, what: string, argv: string[], input?: string): Promise<void> {
     const result = await this.tmux.run(argv, input === undefined ? {} : { input });
     if (!result.ok) {
@@ -307,33 +200,6 @@ export class Sessions {
       throw new SessionError(`cannot ${what} ${identity}: ${reason}`);
     }
   }
-}
-
-/** One scan of the process table, with each process by its pid. */
-interface ProcessTable {
-  readonly entries: readonly ProcessEntry[];
-  readonly byPid: ReadonlyMap<number, ProcessEntry>;
-}
-
-/** A pane's process tree as seen before its hang-up; `selfInside` when this process is in it. */
-interface PaneTree {
-  readonly snapshot: TreeSnapshot;
-  readonly selfInside: boolean;
-}
-
-const NO_TREE: PaneTree = { snapshot: { pids: [], startTimes: new Map() }, selfInside: false };
-
-/**
- * The pane's process tree in a scan, less this process and its ancestors: `self-fresh`
- * runs inside the session it ends and has to outlive it to remove the socket.
- */
-async function treeIn(pid: number, table: ProcessTable): Promise<PaneTree> {
-  const snapshot = await snapshotTree(pid, () => Promise.resolve([...table.entries]));
-  const mine = ancestryOf(process.pid, table);
-  return {
-    snapshot: { pids: snapshot.pids.filter((member) => !mine.has(member)), startTimes: snapshot.startTimes },
-    selfInside: mine.has(pid),
-  };
 }
 
 /** A live pane as recorded at spawn, when the scan shows its process running as a child of the recorded server. */
@@ -345,56 +211,4 @@ function confirmRecord(recorded: SpawnedPane, table: ProcessTable): Liveness | u
     state: 'live',
     pane: { pid: recorded.pid, dead: false, exitStatus: undefined, tty: recorded.tty, inMode: false, serverPid: recorded.serverPid },
   };
-}
-
-/** A process and its ancestors in a scan of the process table. */
-function ancestryOf(pid: number, table: ProcessTable): Set<number> {
-  const chain = new Set<number>();
-  for (let current: number | undefined = pid; current !== undefined && current > 1 && !chain.has(current); current = table.byPid.get(current)?.ppid) {
-    chain.add(current);
-  }
-  return chain;
-}
-
-/** True while any process of the group exists, zombies and this process included: one system call. */
-function groupExists(group: number): boolean {
-  try {
-    process.kill(-group, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) !== 'ESRCH';
-  }
-}
-
-/**
- * True once the tree and the group have exited. The group's zombies (the agent among them)
- * wait for init to reap them, which some inits do only after a while: when the group
- * still exists, whether any of it runs is read from the process table.
- */
-async function treeAndGroupExited(group: number, tree: PaneTree): Promise<boolean> {
-  if (await anyRunning(tree.snapshot)) return false;
-  return !groupExists(group) || !(await groupRunning(group));
-}
-
-let groupTable: { readonly at: number; readonly running: ReadonlyMap<number, readonly number[]> } | undefined;
-
-/**
- * True while a process of the group other than this one runs (zombies aside). One scan of
- * the process table answers for every group and is shared for a moment by the sessions
- * ended at the same time; a scan per session and poll would swamp the machine.
- */
-async function groupRunning(group: number): Promise<boolean> {
-  if (groupTable === undefined || performance.now() - groupTable.at > GROUP_TABLE_REUSE_MS) {
-    groupTable = { at: performance.now(), running: runningByGroup(await scanProcesses()) };
-  }
-  return (groupTable.running.get(group) ?? []).some((pid) => pid !== process.pid);
-}
-
-/**
- * Signals what is left of the group and of the tree. The group is not killed when this
- * process is inside it (self-fresh): its tree, which leaves this process out, is.
- */
-async function signalRest(pane: PaneInfo, tree: PaneTree, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-  if (signal === 'SIGTERM' || !tree.selfInside) signalGroup(pane.pid, signal);
-  await signalAll(tree.snapshot, signal);
 }

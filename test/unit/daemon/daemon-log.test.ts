@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLevel } from '../../../src/core/config.js';
 import { parseLine } from '../../../src/core/text/logfmt.js';
 import { pathsFor } from '../../../src/core/paths.js';
-import { DaemonLog, type DaemonLogOptions, RepeatLimiter, createDaemonLog, repeatKey } from '../../../src/daemon/daemon-log.js';
+import { DaemonLog, type DaemonLogOptions, createDaemonLog } from '../../../src/daemon/daemon-log.js';
+import { RepeatLimiter, repeatKey } from '../../../src/daemon/limit-repeats.js';
 
 let dir: string;
 let file: string;

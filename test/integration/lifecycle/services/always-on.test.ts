@@ -8,7 +8,7 @@ import { CLI, type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
 import { scaled } from '../../../helpers/deadline.js';
 import { type FakeServiceManager, makeFakeServiceManager } from '../../../helpers/fake-service-manager.js';
 import { expectError, expectOk, isRunning, lifecycleLines, rowOf, serverUp, workDir } from '../../../helpers/fleet.js';
-import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/install-daemon-service.js';
+import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/service-setup.js';
 
 let home: TestHome;
 let fake: FakeServiceManager;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, type TestHome, makeHome } from '../../../helpers/cli.js';
 import { type FakeServiceManager, type FakeOptions, makeFakeServiceManager } from '../../../helpers/fake-service-manager.js';
 import { expectError, expectOk } from '../../../helpers/fleet.js';
-import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/install-daemon-service.js';
+import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/service-setup.js';
 
 let home: TestHome;
 let fake: FakeServiceManager;
