@@ -39,6 +39,7 @@ export async function runDaemon({ ctx, log, stop }: DaemonRun): Promise<DaemonEx
     ticks: 0,
     peers: {},
     queue: 0,
+    stoppedAt: null,
   };
   try {
     await ctx.log.write({ ev: 'daemon', action: 'start', pid: process.pid });
@@ -52,6 +53,8 @@ export async function runDaemon({ ctx, log, stop }: DaemonRun): Promise<DaemonEx
       await sleep(wait, undefined, { signal: stop }).catch(() => undefined);
     }
     if (!(await supervisor.settle(SETTLE_ON_STOP_MS))) void log.warn('stopping with wakes or deliveries still under way; the next daemon takes them up');
+    // The final state says it stopped on purpose: `status` reads `stopped`, not `stale`.
+    state = { ...state, stoppedAt: ctx.now().toISOString() };
     await saveState(ctx, log, state);
     await ctx.log.write({ ev: 'daemon', action: 'stop', pid: process.pid });
     void log.info('daemon stopped', { pid: process.pid, ticks: state.ticks });

@@ -2,7 +2,7 @@
 // the loopback fake model API (fake-model-api.ts), so that each comes straight to its input
 // prompt: no login, onboarding, trust, theme, release-notes or update screen. See
 // FINDINGS.md for what was checked and why each key is there.
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,9 +52,32 @@ export function installAgentsBinDir(env: NodeJS.ProcessEnv = process.env): strin
   return join(prefix, 'node_modules', '.bin');
 }
 
-/** True when both CLIs are installed (tests skip otherwise). */
-export function agentsInstalled(binDir: string = installAgentsBinDir()): boolean {
-  return existsSync(join(binDir, 'claude')) && existsSync(join(binDir, 'codex'));
+/** `CI` set to anything but empty, `0` or `false`, as CI services set it. */
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the suite can drive the real CLIs. Without them it skips, saying so on stderr; under
+ * CI it throws instead, so that a run that tested no agent fails rather than passes.
+ */
+export function agentsToTest(env: NodeJS.ProcessEnv = process.env, binDir: string = installAgentsBinDir(env)): boolean {
+  const missing = ['claude', 'codex'].filter((name) => !isExecutable(join(binDir, name)));
+  if (missing.length === 0) return true;
+  const what = `${missing.join(' and ')} not installed in ${binDir} (scripts/install-agents.sh puts them there; npm run test:agents runs it)`;
+  if (isCi(env)) throw new Error(`the agent CLIs must be tested under CI, not skipped: ${what}; CI=${env.CI ?? ''}`);
+  process.stderr.write(`agents suite skipped: ${what}\n`);
+  return false;
 }
 
 /** The dummy key; Claude Code remembers approval of its last 20 characters. */

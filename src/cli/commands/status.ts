@@ -3,12 +3,28 @@ import { type StatusReport, statusReport } from '../../lifecycle/supervise/statu
 import type { Verb } from '../context-from-env.js';
 import { formatDuration, printJson, printLine, shown } from '../output.js';
 
-/** `running` and `stale` come from daemon.json's owner pid; `not-running` means it never ran here. */
+/**
+ * `stopped` is a clean stop recorded in daemon.json; `running` and `stale` come from its owner
+ * pid; `not-running` means it never ran here.
+ */
 function daemonJson(daemon: DaemonStatus): Record<string, unknown> {
   if (daemon.kind === 'never-ran') return { state: 'not-running' };
   if (daemon.kind === 'unreadable') return { state: 'unreadable', problem: daemon.problem };
   const { pid, startedAt, version, lastTickAt, tickMs, ticks } = daemon.state;
-  return { state: daemon.kind, pid, startedAt, version, lastTickAt, tickMs, ticks };
+  const fields = { state: daemon.kind, pid, startedAt, version, lastTickAt, tickMs, ticks };
+  return daemon.kind === 'stopped' ? { ...fields, stoppedAt: daemon.state.stoppedAt } : fields;
+}
+
+function daemonHead(daemon: Extract<DaemonStatus, { state: unknown }>): string {
+  const { state } = daemon;
+  switch (daemon.kind) {
+    case 'running':
+      return `daemon    running (pid ${state.pid}, since ${state.startedAt}, version ${shown(state.version)})`;
+    case 'stopped':
+      return `daemon    stopped at ${daemon.state.stoppedAt} (pid ${state.pid}, cleanly); start it with iapeer daemon run, or iapeer daemon install`;
+    case 'stale':
+      return `daemon    not running (stale: pid ${state.pid} is gone); start it with iapeer daemon run, or see iapeer doctor`;
+  }
 }
 
 function peersJson(peers: StatusReport['peers']): Record<string, unknown> {
@@ -19,10 +35,7 @@ function daemonLines(daemon: DaemonStatus, nowMs: number): string[] {
   if (daemon.kind === 'never-ran') return ['daemon    not running (it never ran here): start it with iapeer daemon install, or iapeer daemon run'];
   if (daemon.kind === 'unreadable') return [`daemon    unknown: ${shown(daemon.problem)}`];
   const { state } = daemon;
-  const head =
-    daemon.kind === 'running'
-      ? `daemon    running (pid ${state.pid}, since ${state.startedAt}, version ${shown(state.version)})`
-      : `daemon    not running (stale: pid ${state.pid} is gone); start it with iapeer daemon run, or see iapeer doctor`;
+  const head = daemonHead(daemon);
   if (state.lastTickAt === null) return [head, 'last tick none yet'];
   const ago = formatDuration(Math.max(0, Math.floor((nowMs - Date.parse(state.lastTickAt)) / 1000)));
   return [head, `last tick ${ago} ago, took ${state.tickMs ?? '?'} ms (${state.ticks} ticks)`];

@@ -178,6 +178,11 @@ export function daemonCheck(status: DaemonStatus, now: Date, intervalMs: number,
       return problem(name, 'warn', 'not running: it never ran here, so idle peers are not reaped and queued messages wait', START_DAEMON);
     case 'unreadable':
       return problem(name, 'warn', `cannot tell whether it runs: ${status.problem}`, `move ${stateFile} aside (the daemon rewrites it), then ${START_DAEMON}`);
+    case 'stopped': {
+      const { stoppedAt, pid } = status.state;
+      const ago = ageOf(Math.max(0, now.getTime() - Date.parse(stoppedAt)));
+      return problem(name, 'warn', `not running: stopped cleanly at ${stoppedAt} (${ago} ago, pid ${pid})`, START_DAEMON);
+    }
     case 'stale':
       return problem(name, 'warn', `not running: pid ${status.state.pid} (started ${status.state.startedAt}) is gone`, START_DAEMON);
     case 'running': {

@@ -4,7 +4,10 @@ import type { Paths } from '../../core/paths.js';
 import { isProcessAlive } from '../../core/process/process.js';
 import { readRegularFileSync } from '../../core/fs/safe-fs.js';
 
-/** `daemon.json`: what the running daemon last saw, rewritten atomically every tick. */
+/**
+ * `daemon.json`: what the running daemon last saw, rewritten atomically every tick; a clean
+ * stop (SIGTERM, SIGINT) writes it once more with `stoppedAt`, so a killed daemon is told apart.
+ */
 export const DaemonStateSchema = z.object({
   pid: z.number(),
   startedAt: z.string(),
@@ -14,6 +17,8 @@ export const DaemonStateSchema = z.object({
   ticks: z.number(),
   peers: z.record(z.string(), z.enum(['live', 'down', 'stopped', 'blocked'])),
   queue: z.number(),
+  /** Null while it runs; absent in a file from an iapeer that did not write it. */
+  stoppedAt: z.optional(z.nullable(z.string())),
 });
 
 export type DaemonState = z.infer<typeof DaemonStateSchema>;
@@ -21,11 +26,13 @@ export type DaemonState = z.infer<typeof DaemonStateSchema>;
 export type DaemonStatus =
   | { readonly kind: 'never-ran' }
   | { readonly kind: 'unreadable'; readonly problem: string }
+  | { readonly kind: 'stopped'; readonly state: DaemonState & { readonly stoppedAt: string } }
   | { readonly kind: 'running' | 'stale'; readonly state: DaemonState };
 
 /**
- * What `daemon.json` says, and whether its owner still runs: a daemon killed with
- * SIGKILL leaves the file behind, which then reads as stale.
+ * What `daemon.json` says, and whether its owner still runs: a daemon that stopped cleanly says
+ * so (its pid may since belong to another process, so it is not asked); one killed with SIGKILL
+ * leaves a file without `stoppedAt` whose pid is gone, which reads as stale.
  */
 export function readDaemonStatus(paths: Paths): DaemonStatus {
   let text: string | undefined;
@@ -43,7 +50,9 @@ export function readDaemonStatus(paths: Paths): DaemonStatus {
   }
   const parsed = DaemonStateSchema.safeParse(json);
   if (!parsed.success) return { kind: 'unreadable', problem: `${paths.daemonState} does not have the daemon state's shape` };
-  return { kind: isProcessAlive(parsed.data.pid) ? 'running' : 'stale', state: parsed.data };
+  const state = parsed.data;
+  if (typeof state.stoppedAt === 'string') return { kind: 'stopped', state: { ...state, stoppedAt: state.stoppedAt } };
+  return { kind: isProcessAlive(state.pid) ? 'running' : 'stale', state };
 }
 
 export async function writeDaemonState(paths: Paths, state: DaemonState): Promise<void> {

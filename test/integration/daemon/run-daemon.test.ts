@@ -12,10 +12,16 @@ import { addPeer, expectedText, livePeer, messagesOf, queuedFiles, sendJson } fr
 
 const FAST = { IAPEER_SUPERVISE_INTERVAL_MS: '200' };
 
-async function statusJson(home: TestHome): Promise<{ daemon: { state: string; pid?: number }; peers: Record<string, number>; queue: { waiting: number } }> {
+async function statusJson(home: TestHome): Promise<{ daemon: { state: string; pid?: number; stoppedAt?: string }; peers: Record<string, number>; queue: { waiting: number } }> {
   const result = await home.run(['status', '--json']);
   expectOk(result);
   return JSON.parse(result.stdout) as Awaited<ReturnType<typeof statusJson>>;
+}
+
+async function statusText(home: TestHome): Promise<string[]> {
+  const result = await home.run(['status']);
+  expectOk(result);
+  return result.stdout.split('\n');
 }
 
 describe('the daemon process', () => {
@@ -50,27 +56,53 @@ describe('the daemon process', () => {
   );
 
   it(
-    'SIGKILLed, leaves nothing that stops the next one; SIGTERM stops it with exit 0 and status says so',
+    'SIGKILLed: status says stale (JSON and text), and nothing it left stops the next one',
     async () => {
       const first = startDaemon(home, FAST);
       await waitForTicks(home, first, 1);
       first.child.kill('SIGKILL');
       await first.exit;
-      expect((await statusJson(home)).daemon.state).toBe('stale');
+      const killed = (await statusJson(home)).daemon;
+      expect(killed).toMatchObject({ state: 'stale', pid: first.pid });
+      expect(killed).not.toHaveProperty('stoppedAt');
+      expect((await statusText(home))[0]).toBe(`daemon    not running (stale: pid ${first.pid} is gone); start it with iapeer daemon run, or see iapeer doctor`);
 
       const second = startDaemon(home, FAST);
       await waitForTicks(home, second, 2);
       expect((await statusJson(home)).daemon).toMatchObject({ state: 'running', pid: second.pid });
+    },
+    testTimeoutFor(60_000),
+  );
+
+  it(
+    'SIGTERM: exit 0 well under 5 s, and status says stopped with when (JSON and text), never stale',
+    async () => {
+      const daemon = startDaemon(home, FAST);
+      await waitForTicks(home, daemon, 2);
+      expect((await statusJson(home)).daemon).toMatchObject({ state: 'running', pid: daemon.pid });
       const asked = Date.now();
-      second.child.kill('SIGTERM');
-      const { code } = await second.exit;
-      expect(code, second.stderr).toBe(0);
+      daemon.child.kill('SIGTERM');
+      const { code } = await daemon.exit;
+      expect(code, daemon.stderr).toBe(0);
       // Generous on a loaded machine; the contract's 5 s is for an idle one.
       expect(Date.now() - asked).toBeLessThan(scaled(5_000));
-      expect((await statusJson(home)).daemon.state).not.toBe('running');
-      const text = await home.run(['status']);
-      expect(text.stdout).toMatch(/^daemon {4}not running/m);
+
+      const stopped = (await statusJson(home)).daemon;
+      expect(stopped).toMatchObject({ state: 'stopped', pid: daemon.pid });
+      const stoppedAt = Date.parse(String(stopped.stoppedAt));
+      expect(stoppedAt).toBeGreaterThanOrEqual(asked - 1_000);
+      expect(stoppedAt).toBeLessThanOrEqual(Date.now());
+      const [head, tick] = await statusText(home);
+      expect(head).toBe(`daemon    stopped at ${String(stopped.stoppedAt)} (pid ${daemon.pid}, cleanly); start it with iapeer daemon run, or iapeer daemon install`);
+      expect(tick).toMatch(/^last tick \S+ ago, took [\d.]+ ms \(\d+ ticks\)$/);
       expect((await lifecycleLines(home)).filter((line) => / ev=daemon action=stop pid=/.test(line))).toHaveLength(1);
+
+      // The next daemon takes over from a clean stop as from none.
+      const next = startDaemon(home, FAST);
+      await waitForTicks(home, next, 1);
+      const running = (await statusJson(home)).daemon;
+      expect(running).toMatchObject({ state: 'running', pid: next.pid });
+      expect(running).not.toHaveProperty('stoppedAt');
     },
     testTimeoutFor(60_000),
   );

@@ -130,6 +130,7 @@ describe('daemonCheck', () => {
     ticks: 100,
     peers: {},
     queue: 0,
+    stoppedAt: null,
   };
 
   it('warns when it never ran or is gone, saying how to start it', () => {
@@ -138,6 +139,12 @@ describe('daemonCheck', () => {
       expect(check.fix).toBe('run iapeer daemon install (or iapeer daemon run in a terminal)');
     }
     expect(daemonCheck({ kind: 'stale', state }, now, 10_000, '/h/daemon.json').detail).toContain('pid 4242');
+  });
+
+  it('warns about a daemon that stopped cleanly, saying when, not that it was killed', () => {
+    const check = daemonCheck({ kind: 'stopped', state: { ...state, stoppedAt: '2026-03-10T11:58:00.000Z' } }, now, 10_000, '/h/daemon.json');
+    expect(check).toMatchObject({ status: 'warn', detail: 'not running: stopped cleanly at 2026-03-10T11:58:00.000Z (2m ago, pid 4242)' });
+    expect(check.fix).toBe('run iapeer daemon install (or iapeer daemon run in a terminal)');
   });
 
   it('passes a daemon that ticks', () => {
