@@ -1,4 +1,4 @@
-import { attachPeer } from '../../lifecycle/sessions/attach-peer.js';
+import { attachPeer } from '../../lifecycle/peers/attach-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { requireTerminal } from '../terminal.js';
 

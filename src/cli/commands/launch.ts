@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { parseRuntimeName } from '../../core/names.js';
-import { attachIdentity } from '../../lifecycle/sessions/attach-peer.js';
+import { attachIdentity } from '../../lifecycle/peers/attach-peer.js';
 import { isKnownRuntime, launchName, launchPeer } from '../../lifecycle/peers/launch-peer.js';
 import type { Verb } from '../context-from-env.js';
 import { nearest, printLine, shown } from '../output.js';

@@ -1,5 +1,6 @@
 import type { Config } from '../../core/config.js';
 import { type Paths, pathsFor } from '../../core/paths.js';
+import { QueueStore } from '../../transport/queue/queue-store.js';
 import { LifecycleLog } from '../log/lifecycle-log.js';
 
 /**
@@ -12,6 +13,8 @@ export interface AppContext {
   readonly cwd: string;
   readonly now: () => Date;
   readonly log: LifecycleLog;
+  /** The durable message queue (`queue/`). */
+  readonly queue: QueueStore;
   /** Environment handed to child processes (tmux, runtimes), without tmux's own variables. */
   readonly childEnv: Readonly<Record<string, string>>;
   /** The node binary running iapeer, used to start the built-in demo runtime. */
@@ -65,6 +68,7 @@ export function createContext(input: ContextInput): AppContext {
     cwd: input.cwd,
     now,
     log,
+    queue: new QueueStore(paths.queueDir),
     childEnv: Object.freeze(childEnvOf(input.env)),
     nodeBin: input.nodeBin,
     ...(input.notice ? { notice: input.notice } : {}),

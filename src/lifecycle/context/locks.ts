@@ -1,4 +1,4 @@
-import { withIdentityLocks } from '../../core/lock/identity-lock.js';
+import { withDeliveryLock, withIdentityLocks } from '../../core/lock/identity-lock.js';
 import { type Mutation, type UpdateResult, updateRegistry } from '../../registry/update-registry.js';
 import type { AppContext } from './app-context.js';
 
@@ -10,4 +10,9 @@ export function updatePeers<T>(ctx: AppContext, mutate: Mutation<T>): Promise<Up
 /** The identities' locks, telling the caller what it waits for. */
 export function lockIdentities<T>(ctx: AppContext, identities: readonly string[], fn: () => Promise<T>): Promise<T> {
   return withIdentityLocks(ctx.paths, identities, fn, { onWait: ctx.notice });
+}
+
+/** The identity's delivery lock (see withDeliveryLock), telling the caller what it waits for. */
+export function lockDelivery<T>(ctx: AppContext, identity: string, fn: () => Promise<T>, options: { tryOnce?: boolean } = {}): Promise<T> {
+  return withDeliveryLock(ctx.paths, identity, fn, { onWait: ctx.notice, ...options });
 }

@@ -34,8 +34,17 @@ class SpawningSessions extends Sessions {
   }
 }
 
-/** Checks the home and an existing socket directory (private, a real directory) before any tmux call. */
+function hasSessions(ctx: AppContext): ctx is SessionContext {
+  return 'sessions' in ctx;
+}
+
+/**
+ * The operation's tmux runner and runtime table, built once: an operation that already has
+ * them passes its own context on, and what it calls reuses them. Checks the home and an
+ * existing socket directory (private, a real directory) before any tmux call.
+ */
 export async function withSessions(ctx: AppContext): Promise<SessionContext> {
+  if (hasSessions(ctx)) return ctx;
   assertHomeSafe(ctx.paths.home);
   await checkSockDirIfPresent(ctx.paths);
   const tmux = createTmuxRunner(ctx.config.tmuxBin, ctx.childEnv);

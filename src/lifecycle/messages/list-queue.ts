@@ -1,5 +1,4 @@
 import type { AppContext } from '../context/app-context.js';
-import { queueStoreOf } from './flush-queue.js';
 
 export interface QueueRow {
   readonly id: string;
@@ -18,7 +17,7 @@ export interface QueueRow {
 
 /** Every message not yet delivered, waiting ones first, each identity oldest first. */
 export async function listQueue(ctx: AppContext): Promise<QueueRow[]> {
-  const store = queueStoreOf(ctx);
+  const store = ctx.queue;
   const rows: QueueRow[] = [];
   for (const setAside of [false, true]) {
     for (const identity of await store.identities()) {

@@ -9,10 +9,10 @@ import { findIdentity } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { type PeerRecord, type Registry, findPeer } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
-import { withDeliveryLock } from '../context/delivery-lock.js';
+import { lockDelivery } from '../context/locks.js';
 import { OPERATOR, checkBodySize, formatEnvelope, parseTopic } from '../../transport/queue/envelope.js';
 import { newQueuedMessage } from '../../transport/queue/queue-store.js';
-import { flushQueue, queueStoreOf } from './flush-queue.js';
+import { flushQueue } from './flush-queue.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';
 
 export interface SendInput {
@@ -76,10 +76,11 @@ async function resolveTarget(ctx: SessionContext, registry: Registry, target: st
 }
 
 /**
- * `send`: checks everything first (nothing is queued or pasted for bad input), refuses a
- * stopped or blocked target, then stores the message durably and delivers the target's
- * queue in order, waking a down warm peer unless told not to. A message that cannot go now
- * stays queued for the daemon.
+ * `send`: checks everything first (nothing is queued or pasted for bad input). Then, under
+ * the target's delivery lock, it reads the identity once: a stopped or blocked target is
+ * refused; otherwise the message is stored durably and the target's queue is delivered in
+ * order, waking a down warm peer unless told not to. A message that cannot go now stays
+ * queued for the daemon.
  */
 export async function sendMessage(ctx: AppContext, input: SendInput): Promise<SendResult> {
   checkBodySize(input.body);
@@ -90,33 +91,32 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
   const sctx = await withSessions(ctx);
   const { peer, runtime } = await resolveTarget(sctx, registry, input.target);
   const identity = formatIdentity({ runtime, personality: peer.personality });
-  const markers = readMarkers(stateDirOf(ctx.paths, identity), ['stopped', 'blocked']);
-  if (markers.blocked || markers.stopped) {
-    const state = markers.blocked ? 'blocked' : 'stopped';
-    throw new RefusedError(`${identity} is ${state}: nothing was sent or queued; start it first: iapeer start ${peer.personality} ${runtime}`, 'ENOTWAKEABLE');
-  }
-
-  const now = ctx.now();
-  const id = newMessageId(now.getTime());
-  const text = formatEnvelope({ from, topic, id, body: input.body, attachments });
-  const store = queueStoreOf(ctx);
-  // Stored first: if this process dies mid-delivery, the daemon finishes the job.
-  try {
-    await store.enqueue(newQueuedMessage({ id, identity, from, topic, text }, now));
-  } catch (error) {
-    // The bound of the queue: a new message is refused, on record, and no older one is dropped.
-    if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
-    throw error;
-  }
-  const report = await withDeliveryLock(ctx.paths, identity, async () => {
-    if (input.noWake === true && (await sctx.sessions.inspect(identity)).state !== 'live') return undefined;
-    return flushQueue(ctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id });
+  // Held from the read to the delivery: no other delivery changes the identity in between.
+  return lockDelivery(ctx, identity, async () => {
+    const markers = readMarkers(stateDirOf(ctx.paths, identity));
+    if (markers.blocked || markers.stopped) {
+      const state = markers.blocked ? 'blocked' : 'stopped';
+      throw new RefusedError(`${identity} is ${state}: nothing was sent or queued; start it first: iapeer start ${peer.personality} ${runtime}`, 'ENOTWAKEABLE');
+    }
+    const now = ctx.now();
+    const id = newMessageId(now.getTime());
+    const text = formatEnvelope({ from, topic, id, body: input.body, attachments });
+    // Stored first: if this process dies mid-delivery, the daemon finishes the job.
+    try {
+      await ctx.queue.enqueue(newQueuedMessage({ id, identity, from, topic, text }, now));
+    } catch (error) {
+      // The bound of the queue: a new message is refused, on record, and no older one is dropped.
+      if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
+      throw error;
+    }
+    const down = input.noWake === true && (await sctx.sessions.inspect(identity)).state !== 'live';
+    const report = down
+      ? undefined
+      : await flushQueue(sctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id, snapshot: { identity, peer, runtime, markers } });
+    const how = report?.delivered.get(id);
+    if (how) return { id, target: input.target, identity, outcome: how };
+    const reason = report === undefined ? `${identity} is down and --no-wake was given` : (report.waiting.get(identity) ?? 'waiting');
+    await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason });
+    return { id, target: input.target, identity, outcome: 'queued', reason };
   });
-  const how = report?.delivered.get(id);
-  if (how) return { id, target: input.target, identity, outcome: how };
-  // Another sender's flush (or the daemon) took it between the store and the lock.
-  if (report !== undefined && !(await store.holds(identity, id))) return { id, target: input.target, identity, outcome: 'delivered' };
-  const reason = report === undefined ? `${identity} is down and --no-wake was given` : (report.waiting.get(identity) ?? 'waiting');
-  await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason });
-  return { id, target: input.target, identity, outcome: 'queued', reason };
 }

@@ -5,7 +5,8 @@ import { normalisePersonality, parsePersonality, parseRuntimeName } from '../../
 import { type PeerRecord, findPeer, newPeerRecord, withPeer } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import { withSessions } from '../context/session-context.js';
-import { type WakeOutcome, wakePeer } from '../sessions/wake-peer.js';
+import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
+import type { WakeOutcome } from '../sessions/wake-peer.js';
 
 export interface LaunchResult {
   readonly peer: PeerRecord;
@@ -54,7 +55,7 @@ export async function launchPeer(ctx: AppContext, input: { runtime: string; pers
   if (action) await ctx.log.write({ ev: 'add', personality, action, runtimes: runtime });
 
   const peer = findPeer(registry, personality) as PeerRecord;
-  const wake = await wakePeer(sctx, peer, runtime, 'launch');
+  const wake = await wakeAndDeliver(sctx, peer, runtime, 'launch');
   if (wake.outcome === 'woken') await ctx.log.write({ ev: 'start', identity: wake.identity, outcome: 'woken' });
   return { peer, wake };
 }

@@ -4,7 +4,8 @@ import type { AppContext } from '../context/app-context.js';
 import type { ServiceDeps } from '../services/service-setup.js';
 import { type AlwaysOnStart, startAlwaysOn } from '../services/always-on-service.js';
 import { withSessions } from '../context/session-context.js';
-import { type WakeOutcome, wakePeer } from '../sessions/wake-peer.js';
+import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
+import type { WakeOutcome } from '../sessions/wake-peer.js';
 
 /**
  * `start`: lift a stop or block and make the session live (resumed after an idle reap,
@@ -19,7 +20,7 @@ export async function startPeer(
   const peer = requirePeer(readRegistry(ctx.paths.registry), input.peer);
   const runtime = pickRuntime(peer, input.runtime);
   const sctx = await withSessions(ctx);
-  const result = peer.alwaysOn ? await startAlwaysOn(sctx, peer, runtime, services) : await wakePeer(sctx, peer, runtime, 'start');
+  const result = peer.alwaysOn ? await startAlwaysOn(sctx, peer, runtime, services) : await wakeAndDeliver(sctx, peer, runtime, 'start');
   await ctx.log.write({ ev: 'start', identity: result.identity, outcome: result.outcome });
   return result;
 }

@@ -12,7 +12,8 @@ import {
   targetOf,
 } from './service-setup.js';
 import type { SessionContext } from '../context/session-context.js';
-import { type WakeOutcome, wakePeer } from '../sessions/wake-peer.js';
+import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
+import type { WakeOutcome } from '../sessions/wake-peer.js';
 
 export type AlwaysOnStart = WakeOutcome & { readonly service: ServiceInstallResult };
 
@@ -41,7 +42,7 @@ export async function startAlwaysOn(ctx: SessionContext, peer: PeerRecord, runti
   const advice = peerAdvice(peer);
   const setup = peerServiceFor(ctx, identity, deps, advice);
   await checkServiceInstall(ctx, setup, advice);
-  const wake = await wakePeer(ctx, peer, runtimeName, 'start');
+  const wake = await wakeAndDeliver(ctx, peer, runtimeName, 'start');
   return { ...wake, service: await startCheckedService(ctx, setup) };
 }
 

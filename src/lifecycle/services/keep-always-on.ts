@@ -11,7 +11,8 @@ import type { AppContext } from '../context/app-context.js';
 import { lockIdentities } from '../context/locks.js';
 import { reapEnded } from '../sessions/reap-ended.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';
-import { type WakeOutcome, wakePeer } from '../sessions/wake-peer.js';
+import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
+import type { WakeOutcome } from '../sessions/wake-peer.js';
 
 /** Why the keeper returned. Only `ended` is a failure: the service manager restarts the keeper then. */
 export type KeepEnd =
@@ -108,7 +109,7 @@ export async function keepPeer(ctx: AppContext, identity: string, options: KeepO
     let wake: WakeOutcome | typeof ABORTED;
     try {
       // Woken as a message would: a stop or block that lands meanwhile is honoured under the lock.
-      wake = await unlessAborted(wakePeer(sctx, target.peer, target.runtime, 'message'), options.signal);
+      wake = await unlessAborted(wakeAndDeliver(sctx, target.peer, target.runtime, 'message'), options.signal);
     } catch (error) {
       if (isIapeerError(error) && error.code === 'ESTOPPED') return { reason: 'stopped' };
       if (isIapeerError(error) && error.code === 'EBLOCKED') return { reason: 'blocked' };

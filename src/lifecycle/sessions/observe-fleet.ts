@@ -119,7 +119,7 @@ export function observeFleet(
   const socketNames = readdirOrEmpty(paths.sockDir);
   const sockets = new Set(socketNames);
   // Uptime has whole-second precision at best: allow a few seconds around the boot.
-  const bootedAtMs = Date.now() - uptime() * 1000 - 5000;
+  const bootedAtMs = now.getTime() - uptime() * 1000 - 5000;
   const identities = registry.peers.flatMap((peer) =>
     peer.runtimes.map((runtime) => {
       const identity = formatIdentity({ runtime, personality: peer.personality });

@@ -1,6 +1,6 @@
 import { lockIdentities } from '../context/locks.js';
 import type { WakeCause, WakeMode } from '../log/events.js';
-import { type MarkerValue, clearMarkers, readMarkers, writeMarker } from '../../registry/markers.js';
+import { type MarkerValue, type Markers, clearMarkers, readMarkers, writeMarker } from '../../registry/markers.js';
 import { type WakeTrigger, decideWake } from './wake-decision.js';
 import type { PeerRecord } from '../../registry/schema.js';
 import type { Runtime } from '../../runtimes/runtime.js';
@@ -8,11 +8,8 @@ import { RuntimeEndedError, waitUntilReady } from '../../transport/screen/wait-r
 import { checkStateEntries, endSession } from './end-session.js';
 import { RefusedError } from '../../core/errors.js';
 import { newMessageId } from '../../core/message-id.js';
-import { deliverText } from '../../transport/screen/deliver-text.js';
-import { QueueStore, newQueuedMessage } from '../../transport/queue/queue-store.js';
-import { withDeliveryLock } from '../context/delivery-lock.js';
+import { newQueuedMessage } from '../../transport/queue/queue-store.js';
 import { OPERATOR, formatEnvelope } from '../../transport/queue/envelope.js';
-import { deliveryKnobsOf } from '../context/delivery-knobs.js';
 import { formatIdentity } from '../../core/names.js';
 import { isDirectory, stateDirOf } from '../../core/paths.js';
 import { findExecutable } from '../../core/process/process.js';
@@ -28,6 +25,10 @@ export type WakeOutcome =
       readonly pid: number;
       readonly mode: WakeMode;
       readonly cause: WakeCause;
+      /** The session's record, as written at spawn. */
+      readonly spawned: MarkerValue<'spawned'>;
+      /** The id of the session's first message (handoff, initial prompt), queued for delivery. */
+      readonly firstMessage?: string;
     };
 
 type Spawned = Extract<WakeOutcome, { outcome: 'woken' }> & { readonly handoff: string | null };
@@ -113,10 +114,11 @@ async function decideAndSpawn(
   await clearMarkers(dir, decision.clear);
   const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionEnv } });
   if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
-  await recordSpawn(ctx, identity, { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause });
+  const record = { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause };
+  await recordSpawn(ctx, identity, record);
   await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause });
   const handoff = decision.handoff ? (markers['new-eager']?.handoff ?? null) : null;
-  return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause, handoff };
+  return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause, spawned: record, handoff };
 }
 
 /**
@@ -136,8 +138,9 @@ async function afterFailedStart(ctx: SessionContext, identity: string, error: Ru
 
 /**
  * Makes one identity live as the wake decision says: refuse (stopped, blocked), do
- * nothing (already live), or spawn fresh or resumed, wait until the runtime shows it
- * is up, and deliver the self-fresh handoff or the first-start prompt.
+ * nothing (already live), or spawn fresh or resumed and wait until the runtime shows it
+ * is up. The self-fresh handoff or the first-start prompt is queued, ahead of whatever
+ * waits: delivering it is the queue's work (src/lifecycle/messages), not the wake's.
  */
 export async function wakePeer(
   ctx: SessionContext,
@@ -162,15 +165,15 @@ export async function wakePeer(
     });
     return wakePeer(ctx, peer, runtimeName, trigger, { ...options, resumeFailed: true });
   }
+  const { handoff, ...woken } = result;
   const first = firstMessage(result, peer);
-  if (first) await deliverFirst(ctx, identity, runtime, first, options.deliveryLockHeld === true);
+  const firstId = first ? await queueFirst(ctx, identity, first) : undefined;
+  // The handoff is in the queue now: the mark that carried it can go.
   if (result.cause === 'self-fresh') await clearMarkers(stateDirOf(ctx.paths, identity), ['new-eager']);
-  return { outcome: 'woken', identity, pid: result.pid, mode: result.mode, cause: result.cause };
+  return firstId === undefined ? woken : { ...woken, firstMessage: firstId };
 }
 
 export interface WakeOptions {
-  /** The caller holds the identity's delivery lock (a queue flush): the first message goes without taking it. */
-  readonly deliveryLockHeld?: boolean;
   readonly resumeFailed?: boolean;
 }
 
@@ -181,51 +184,35 @@ function firstMessage(result: Spawned, peer: PeerRecord): { from: string; topic:
   return undefined;
 }
 
-/**
- * Delivers the first message once the runtime passes the strict gate, verified like any
- * message. It is stored in the queue first, so one that cannot go now (or a crash
- * mid-paste) leaves it there for the next flush, never lost and never pasted twice.
- */
-async function deliverFirst(
-  ctx: SessionContext,
-  identity: string,
-  runtime: Runtime,
-  first: { from: string; topic: string; body: string },
-  lockHeld: boolean,
-): Promise<void> {
+/** Stores the first message durably, marked to go before the others; returns its id. */
+async function queueFirst(ctx: SessionContext, identity: string, first: { from: string; topic: string; body: string }): Promise<string> {
   const now = ctx.now();
   const id = newMessageId(now.getTime());
-  const store = new QueueStore(ctx.paths.queueDir);
-  let message = newQueuedMessage({ id, identity, from: first.from, topic: first.topic, text: formatEnvelope({ ...first, id, attachments: [] }) }, now);
-  await store.enqueue(message);
-  const deliver = async () => {
-    await ensureReady(ctx, identity, runtime);
-    return deliverText(ctx.sessions, identity, message, deliveryKnobsOf(runtime), {
-      beforePaste: async () => {
-        message = { ...message, pastedAt: ctx.now().toISOString() };
-        await store.write(message);
-      },
-    });
-  };
-  const result = await (lockHeld ? deliver() : withDeliveryLock(ctx.paths, identity, deliver));
-  if (result.outcome === 'delivered') {
-    await store.remove(message);
-    await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'delivered' });
-    return;
-  }
-  await store.write({ ...message, lastError: result.outcome });
-  await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason: result.outcome });
+  const text = formatEnvelope({ ...first, id, attachments: [] });
+  await ctx.queue.write(newQueuedMessage({ id, identity, from: first.from, topic: first.topic, text, first: true }, now));
+  return id;
+}
+
+/** Whether the strict readiness gate was passed for the session spawned last. */
+export function isMarkedReady(markers: Pick<Markers, 'spawned' | 'ready'>): boolean {
+  return markers.spawned !== undefined && markers.ready?.spawnedAt === markers.spawned.at;
 }
 
 /**
  * Waits for the strict readiness gate once per spawned session (README, "Messages"); later
- * calls for the same session return at once.
+ * calls for the same session return at once. `markers`: the caller's own read of the
+ * identity, when it has one.
  */
-export async function ensureReady(ctx: SessionContext, identity: string, runtime: Runtime): Promise<void> {
-  const dir = stateDirOf(ctx.paths, identity);
-  const markers = readMarkers(dir, ['spawned', 'ready']);
-  if (markers.spawned && markers.ready?.spawnedAt === markers.spawned.at) return;
+export async function ensureReady(
+  ctx: SessionContext,
+  identity: string,
+  runtime: Runtime,
+  markers: Pick<Markers, 'spawned' | 'ready'> = readMarkers(stateDirOf(ctx.paths, identity), ['spawned', 'ready']),
+): Promise<MarkerValue<'ready'> | undefined> {
+  if (isMarkedReady(markers)) return markers.ready;
   await waitUntilReady(ctx.sessions, identity, runtime.ready, 'strict');
-  if (markers.spawned) await writeMarker(dir, 'ready', { spawnedAt: markers.spawned.at });
+  if (!markers.spawned) return undefined;
+  const ready = { spawnedAt: markers.spawned.at };
+  await writeMarker(stateDirOf(ctx.paths, identity), 'ready', ready);
+  return ready;
 }
-

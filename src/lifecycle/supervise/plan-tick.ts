@@ -18,13 +18,24 @@ export interface IdentityFacts {
   readonly queued: number;
 }
 
+/** One entry of the socket directory. */
+export interface SocketFacts {
+  readonly name: string;
+  /** A unix socket, not some other file. */
+  readonly isSocket: boolean;
+  /** This home keeps state for an identity of that name. */
+  readonly hasState: boolean;
+}
+
 export interface TickFacts {
   readonly nowMs: number;
+  /** Every registered identity. */
   readonly identities: readonly IdentityFacts[];
-  /** Names in the socket directory. */
-  readonly socketNames: readonly string[];
-  /** Identities with messages waiting but no record: their messages are set aside (kept). */
-  readonly unregisteredQueues: readonly string[];
+  /** `peers.json` exists: without one, nothing can be told to be unregistered. */
+  readonly registryPresent: boolean;
+  readonly sockets: readonly SocketFacts[];
+  /** Messages waiting, by identity, registered or not. */
+  readonly queued: ReadonlyMap<string, number>;
   /** Identities with a wake or a flush still under way from an earlier tick: left alone. */
   readonly busy: ReadonlySet<string>;
 }
@@ -39,7 +50,11 @@ export type Decision =
   /** Deliver its queue; `wake` brings a down warm peer up for it. */
   | { readonly kind: 'flush'; readonly identity: string; readonly wake: boolean };
 
-function decideFor(facts: IdentityFacts, nowMs: number): Decision[] {
+/**
+ * What the tick does about one registered identity. The executor asks again, on fresh facts
+ * under the identity's lock, before it acts on a reap or a relaunch.
+ */
+export function decideIdentity(facts: IdentityFacts, nowMs: number): Decision[] {
   const { identity, markers } = facts;
   if (facts.alwaysOn) {
     // Its OS service keeps it up; the daemon only delivers to it while it is live.
@@ -59,20 +74,33 @@ function decideFor(facts: IdentityFacts, nowMs: number): Decision[] {
 }
 
 /**
+ * A socket named like an identity with no record is an orphan, to be ended; names that are
+ * no identity are not iapeer's. Without a `peers.json` (moved aside, say) every socket would
+ * look unregistered: then only a socket whose identity has no state in this home is one.
+ */
+export function isOrphanSocket(socket: SocketFacts, registered: boolean, registryPresent: boolean): boolean {
+  if (!socket.isSocket || registered || tryParseIdentity(socket.name) === undefined) return false;
+  return registryPresent || !socket.hasState;
+}
+
+/**
  * What one supervise tick does, from what it found. Pure: facts in, decisions out. An
  * identity is reaped, relaunched or flushed, at most one of them per tick; what follows
  * (a relaunch after a death, a reap after a delivery) waits for a later tick, which then
- * sees the result.
+ * sees the result. Messages waiting for an identity with no record are flushed, which sets
+ * them aside (kept); without a `peers.json` they are left where they are.
  */
 export function planTick(facts: TickFacts): Decision[] {
   const registered = new Set(facts.identities.map((one) => one.identity));
-  const decisions = facts.identities.filter((one) => !facts.busy.has(one.identity)).flatMap((one) => decideFor(one, facts.nowMs));
-  // A socket named like an identity but without a record is an orphan; other names are not iapeer's.
-  const orphans = facts.socketNames
-    .filter((name) => !registered.has(name) && !facts.busy.has(name) && tryParseIdentity(name) !== undefined)
-    .map((identity): Decision => ({ kind: 'reap-orphan', identity }));
-  const strays = facts.unregisteredQueues
-    .filter((identity) => !facts.busy.has(identity))
-    .map((identity): Decision => ({ kind: 'flush', identity, wake: false }));
+  const free = (identity: string) => !facts.busy.has(identity);
+  const decisions = facts.identities.filter((one) => free(one.identity)).flatMap((one) => decideIdentity(one, facts.nowMs));
+  const orphans = facts.sockets
+    .filter((socket) => free(socket.name) && isOrphanSocket(socket, registered.has(socket.name), facts.registryPresent))
+    .map((socket): Decision => ({ kind: 'reap-orphan', identity: socket.name }));
+  const strays = facts.registryPresent
+    ? [...facts.queued]
+        .filter(([identity, depth]) => depth > 0 && !registered.has(identity) && free(identity))
+        .map(([identity]): Decision => ({ kind: 'flush', identity, wake: false }))
+    : [];
   return [...decisions, ...orphans, ...strays];
 }

@@ -2,7 +2,6 @@ import { readRegistry } from '../../registry/read-registry.js';
 import type { AppContext } from '../context/app-context.js';
 import { type DaemonStatus, readDaemonStatus } from './daemon-state.js';
 import { fleetStatus } from '../sessions/observe-fleet.js';
-import { queueStoreOf } from '../messages/flush-queue.js';
 import { totalOf } from '../../transport/queue/queue-store.js';
 import type { PeerState } from '../sessions/peer-state.js';
 import { messageOf } from '../../core/errors.js';
@@ -31,7 +30,7 @@ function peerCounts(ctx: AppContext): StatusReport['peers'] {
 }
 
 async function queueCounts(ctx: AppContext): Promise<StatusReport['queue']> {
-  const store = queueStoreOf(ctx);
+  const store = ctx.queue;
   try {
     return { waiting: totalOf(await store.depths()), setAside: totalOf(await store.depths({ setAside: true })) };
   } catch (error) {

@@ -1,24 +1,22 @@
-import { existsSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { LockError } from '../../core/errors.js';
 import { mapLimited } from '../../core/process/parallel.js';
 import { stateDirOf } from '../../core/paths.js';
-import { readMarkers, writeMarker } from '../../registry/markers.js';
+import { writeMarker } from '../../registry/markers.js';
 import { findIdentity } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { totalOf } from '../../transport/queue/queue-store.js';
-import type { PeerRecord } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
-import { withDeliveryLock } from '../context/delivery-lock.js';
-import { endSession } from '../sessions/end-session.js';
-import { type IdentityObservation, lastActivityOf, observeFleet, stateOf } from '../sessions/observe-fleet.js';
-import { flushQueue, queueStoreOf } from '../messages/flush-queue.js';
-import { lockIdentities } from '../context/locks.js';
-import { type PeerState, idleSeconds } from '../sessions/peer-state.js';
-import { reapEnded } from '../sessions/reap-ended.js';
+import { lockDelivery, lockIdentities } from '../context/locks.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';
-import { type Decision, type IdentityFacts, planTick } from './plan-tick.js';
-import { wakePeer } from '../sessions/wake-peer.js';
+import { flushQueue } from '../messages/flush-queue.js';
+import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
+import { endSession } from '../sessions/end-session.js';
+import { type IdentityObservation, observeFleet, stateOf } from '../sessions/observe-fleet.js';
+import type { PeerState } from '../sessions/peer-state.js';
+import { reapEnded } from '../sessions/reap-ended.js';
+import { factsOfObserved, freshFactsOf, socketFactsOf } from './identity-facts.js';
+import { type Decision, decideIdentity, isOrphanSocket, planTick } from './plan-tick.js';
 
 /** Reaps run this many at once; each mostly waits for processes to exit. */
 const PARALLEL_REAPS = 16;
@@ -38,10 +36,11 @@ export interface SupervisorHooks {
 }
 
 /**
- * The supervise tick's executor: observe, plan (supervise-plan.ts), act. Reaps are done
- * within the tick; wakes and deliveries, which may take a runtime's whole start-up, run on
- * in the background, and their identity is left alone by later ticks until they finish.
- * One identity's failure is reported and never stops the others.
+ * The supervise tick's executor: observe, plan (plan-tick.ts), act. Reaps are done within
+ * the tick; wakes and deliveries, which may take a runtime's whole start-up, run on in the
+ * background, and their identity is left alone by later ticks until they finish. Before a
+ * reap or a relaunch it asks the planner again, on facts read afresh under the identity's
+ * lock. One identity's failure is reported and never stops the others.
  */
 export class Supervisor {
   private readonly running = new Map<string, Promise<void>>();
@@ -54,16 +53,13 @@ export class Supervisor {
   async tick(): Promise<TickReport> {
     // A new context per tick: runtimes.json is read afresh, so an edit takes effect.
     const sctx = await withSessions(this.ctx);
+    const now = this.ctx.now();
     const queued = await this.queueDepths();
     let observed: IdentityObservation[] = [];
     let socketNames: readonly string[] = [];
-    // No peers.json at all (moved aside, say) reads as an empty fleet: then a socket whose
-    // identity has state here is no orphan, and no queue is unregistered, or every session
-    // and message would go. A stray server with no state of ours is still ended.
-    const registryThere = existsSync(this.ctx.paths.registry);
-    const mayBeOrphan = (name: string) => isSocket(this.ctx, name) && (registryThere || !existsSync(stateDirOf(this.ctx.paths, name)));
+    const registryPresent = existsSync(this.ctx.paths.registry);
     try {
-      ({ identities: observed, socketNames } = observeFleet(this.ctx.paths, readRegistry(this.ctx.paths.registry), this.ctx.now(), {
+      ({ identities: observed, socketNames } = observeFleet(this.ctx.paths, readRegistry(this.ctx.paths.registry), now, {
         bin: this.ctx.config.tmuxBin,
         env: this.ctx.childEnv,
       }));
@@ -72,19 +68,18 @@ export class Supervisor {
       this.hooks.onError(error);
       return { peers: {}, queue: totalOf(queued), decisions: [] };
     }
-    const registered = new Set(observed.map((seen) => seen.identity));
     const decisions = planTick({
-      nowMs: this.ctx.now().getTime(),
-      identities: observed.map((seen) => this.factsOf(seen, queued)),
-      socketNames: socketNames.filter(mayBeOrphan),
-      unregisteredQueues: registryThere ? [...queued.keys()].filter((identity) => !registered.has(identity) && (queued.get(identity) ?? 0) > 0) : [],
+      nowMs: now.getTime(),
+      identities: observed.map((seen) => factsOfObserved(seen, this.ctx.config.idleTimeoutSec, queued.get(seen.identity) ?? 0)),
+      registryPresent,
+      sockets: socketNames.map((name) => socketFactsOf(this.ctx.paths, name, registryPresent)),
+      queued,
       busy: new Set(this.running.keys()),
     });
-    const byIdentity = new Map(observed.map((seen) => [seen.identity, seen]));
     await mapLimited(
       decisions.filter((decision) => decision.kind.startsWith('reap')),
       PARALLEL_REAPS,
-      (decision) => this.guarded(decision.identity, () => this.reap(sctx, decision, byIdentity.get(decision.identity))),
+      (decision) => this.guarded(decision.identity, () => this.reap(sctx, decision)),
     );
     for (const decision of decisions) this.act(sctx, decision);
     return {
@@ -104,26 +99,9 @@ export class Supervisor {
     return finished;
   }
 
-  private factsOf(seen: IdentityObservation, queued: ReadonlyMap<string, number>): IdentityFacts {
-    return {
-      identity: seen.identity,
-      alwaysOn: seen.peer.alwaysOn,
-      idleTimeoutSec: this.idleTimeoutOf(seen.peer),
-      markers: seen.markers,
-      live: seen.live,
-      socket: seen.socket,
-      idleSeconds: seen.idleSeconds,
-      queued: queued.get(seen.identity) ?? 0,
-    };
-  }
-
-  private idleTimeoutOf(peer: PeerRecord): number {
-    return peer.idleTimeoutSec ?? this.ctx.config.idleTimeoutSec;
-  }
-
   private async queueDepths(): Promise<Map<string, number>> {
     try {
-      return await queueStoreOf(this.ctx).depths();
+      return await this.ctx.queue.depths();
     } catch (error) {
       this.hooks.onError(error);
       return new Map();
@@ -138,8 +116,15 @@ export class Supervisor {
     }
   }
 
-  private async reap(sctx: SessionContext, decision: Decision, seen: IdentityObservation | undefined): Promise<void> {
-    if (decision.kind === 'reap-idle' && seen) return this.reapIdle(sctx, seen);
+  /** What the planner decides for the identity now, on facts read afresh (callers hold its lock). */
+  private async decideAgain(sctx: SessionContext, identity: string, kind: Decision['kind']) {
+    const fresh = await freshFactsOf(sctx, identity);
+    const decision = fresh.facts && decideIdentity(fresh.facts, this.ctx.now().getTime()).find((one) => one.kind === kind);
+    return { ...fresh, decision };
+  }
+
+  private async reap(sctx: SessionContext, decision: Decision): Promise<void> {
+    if (decision.kind === 'reap-idle') return this.reapIdle(sctx, decision.identity);
     if (decision.kind === 'reap-ended') return this.reapEnded(sctx, decision.identity);
     if (decision.kind === 'reap-orphan') return this.reapOrphan(sctx, decision.identity);
   }
@@ -153,14 +138,14 @@ export class Supervisor {
     }
     if (decision.kind === 'relaunch') {
       this.background(identity, async () => {
-        // The record as it is now: it may have changed (or gone) since the tick looked.
-        const named = findIdentity(readRegistry(sctx.paths.registry), identity);
-        if (named && !named.peer.alwaysOn) await wakePeer(sctx, named.peer, named.runtime, 'eager');
+        // The record and marks as they are now: they may have changed (or gone) since the tick looked.
+        const { decision: still, named } = await this.decideAgain(sctx, identity, 'relaunch');
+        if (still && named) await wakeAndDeliver(sctx, named.peer, named.runtime, 'eager');
       });
     }
     if (decision.kind === 'flush') {
       this.background(identity, async () => {
-        const report = await flushQueue(this.ctx, { identities: [identity], wake: decision.wake });
+        const report = await flushQueue(sctx, { identities: [identity], wake: decision.wake });
         const why = report.waiting.get(identity);
         if (why !== undefined && why.startsWith('wake failed')) throw new Error(`${identity}: ${why}`);
       });
@@ -175,31 +160,21 @@ export class Supervisor {
 
   /**
    * Idle past its timeout: ended, then marked so that the next wake resumes. Skipped when a
-   * delivery to it is under way, or when under the lock it turns out busy again, always-on
-   * or no longer registered.
+   * delivery to it is under way, or when the planner, asked again under the lock, no longer
+   * says so (busy again, mail waiting, always-on, no longer registered).
    */
-  private async reapIdle(sctx: SessionContext, seen: IdentityObservation): Promise<void> {
-    const { identity } = seen;
+  private async reapIdle(sctx: SessionContext, identity: string): Promise<void> {
     let reaping = false;
     const reap = () =>
       lockIdentities(sctx, [identity], async () => {
         reaping = true;
-        const named = findIdentity(readRegistry(sctx.paths.registry), identity);
-        if (!named || named.peer.alwaysOn) return;
-        const timeoutSec = this.idleTimeoutOf(named.peer);
-        const dir = stateDirOf(sctx.paths, identity);
-        const markers = readMarkers(dir, ['spawned']);
-        const now = await sctx.sessions.inspect(identity);
-        if (now.state !== 'live') return;
-        const since = markers.spawned ? Date.parse(markers.spawned.at) : 0;
-        const last = lastActivityOf(now.pane.tty, since);
-        const ageSec = last === undefined ? 0 : idleSeconds(last, this.ctx.now().getTime());
-        if (timeoutSec === 0 || ageSec < timeoutSec) return;
-        await endSession(sctx, identity, now);
-        await writeMarker(dir, 'idle-reaped', { at: this.ctx.now().toISOString(), ageSec });
-        await this.ctx.log.write({ ev: 'supervise', identity, action: 'reaped-idle', age: `${ageSec}s` });
+        const { decision, liveness } = await this.decideAgain(sctx, identity, 'reap-idle');
+        if (decision?.kind !== 'reap-idle' || liveness.state !== 'live') return;
+        await endSession(sctx, identity, liveness);
+        await writeMarker(stateDirOf(sctx.paths, identity), 'idle-reaped', { at: this.ctx.now().toISOString(), ageSec: decision.ageSec });
+        await this.ctx.log.write({ ev: 'supervise', identity, action: 'reaped-idle', age: `${decision.ageSec}s` });
       });
-    await withDeliveryLock(sctx.paths, identity, reap, { tryOnce: true }).catch((error: unknown) => {
+    await lockDelivery(sctx, identity, reap, { tryOnce: true }).catch((error: unknown) => {
       // A delivery under way holds its lock: reap on a later tick. Any other failure is reported.
       if (reaping || !(error instanceof LockError)) throw error;
     });
@@ -207,25 +182,19 @@ export class Supervisor {
 
   private async reapEnded(sctx: SessionContext, identity: string): Promise<void> {
     await lockIdentities(sctx, [identity], async () => {
-      const now = await sctx.sessions.inspect(identity);
-      if (now.state !== 'live') await reapEnded(sctx, identity, now);
+      const { decision, liveness } = await this.decideAgain(sctx, identity, 'reap-ended');
+      if (decision && liveness.state !== 'live') await reapEnded(sctx, identity, liveness);
     });
   }
 
   /** A socket with no record: its server is ended and the socket removed, unless it was registered meanwhile. */
   private async reapOrphan(sctx: SessionContext, identity: string): Promise<void> {
     await lockIdentities(sctx, [identity], async () => {
-      if (findIdentity(readRegistry(sctx.paths.registry), identity)) return;
+      const registryPresent = existsSync(sctx.paths.registry);
+      const registered = registryPresent && findIdentity(readRegistry(sctx.paths.registry), identity) !== undefined;
+      if (!isOrphanSocket(socketFactsOf(sctx.paths, identity, registryPresent), registered, registryPresent)) return;
       await sctx.sessions.kill(identity);
       await this.ctx.log.write({ ev: 'supervise', identity, action: 'reaped-orphan' });
     });
-  }
-}
-
-function isSocket(ctx: AppContext, name: string): boolean {
-  try {
-    return lstatSync(join(ctx.paths.sockDir, name)).isSocket();
-  } catch {
-    return false;
   }
 }

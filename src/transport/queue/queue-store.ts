@@ -12,8 +12,9 @@ import { readRegularFile } from '../../core/fs/safe-fs.js';
  * The durable queue (`queue/`): messages that could not be delivered yet, one file per
  * message in `queue/<identity>/<id>.json`, written atomically (temp file, fsync, rename,
  * directory fsync), so a crash never leaves half a message. Ids sort by creation time, so a
- * directory listing in id order is the FIFO. Messages that keep failing move to
- * `queue/<identity>/set-aside/`, kept for the operator, never dropped.
+ * directory listing in id order is the FIFO (but a session's first message goes first).
+ * Messages that keep failing move to `queue/<identity>/set-aside/`, kept for the operator,
+ * never dropped.
  */
 
 /** At most this many messages wait for one identity; a send beyond it is refused, not dropped. */
@@ -37,17 +38,25 @@ export const QueuedMessageSchema = z.object({
   pastedAt: z.nullable(isoTime),
   /** Why it was set aside, for messages in set-aside/. */
   setAsideReason: z.optional(z.string()),
+  /** A session's first message (a handoff, an initial prompt): it goes before whatever else waits. */
+  first: z.optional(z.literal(true)),
 });
 
 export type QueuedMessage = z.infer<typeof QueuedMessageSchema>;
 
 /** A message as it enters the queue: no attempt yet, due at once. */
 export function newQueuedMessage(
-  fields: Pick<QueuedMessage, 'id' | 'identity' | 'from' | 'topic' | 'text'>,
+  fields: Pick<QueuedMessage, 'id' | 'identity' | 'from' | 'topic' | 'text' | 'first'>,
   now: Date,
 ): QueuedMessage {
   const at = now.toISOString();
   return { version: 1, ...fields, createdAt: at, attempts: 0, nextAttemptAt: at, lastError: null, pastedAt: null };
+}
+
+/** The FIFO, except that a session's first message goes before the others (stable: ids keep their order). */
+function inDeliveryOrder(entries: QueueEntry[]): QueueEntry[] {
+  const first = entries.filter((entry) => entry.message?.first === true);
+  return first.length === 0 ? entries : [...first, ...entries.filter((entry) => entry.message?.first !== true)];
 }
 
 export interface QueueEntry {
@@ -86,10 +95,10 @@ export class QueueStore {
     return names.filter((name) => !name.startsWith('.')).sort();
   }
 
-  /** The waiting messages of one identity, oldest first. */
+  /** The waiting messages of one identity in delivery order: a session's first message, then oldest first. */
   async list(identity: string, options: { setAside?: boolean } = {}): Promise<QueueEntry[]> {
     const dir = this.listDir(identity, options.setAside === true);
-    return Promise.all((await this.names(dir)).map((name) => this.read(join(dir, name))));
+    return inDeliveryOrder(await Promise.all((await this.names(dir)).map((name) => this.read(join(dir, name)))));
   }
 
   private listDir(identity: string, setAside: boolean): string {

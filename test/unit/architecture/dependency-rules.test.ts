@@ -156,7 +156,7 @@ describe('the dependency rules', () => {
     ['src/runtimes/x.ts', "import { e } from '../core/text/regex-safety.js';"],
     ['src/transport/screen/x.ts', "import { f } from '../tmux/sessions.js'; import { g } from '../../core/errors.js';"],
     ['src/lifecycle/context/x.ts', "import { h } from '../../registry/markers.js'; import { i } from '../../transport/tmux/tmux-client.js';"],
-    ['src/lifecycle/messages/x.ts', "import { j } from '../sessions/wake-peer.js'; import { k } from '../context/delivery-lock.js';"],
+    ['src/lifecycle/messages/x.ts', "import { j } from '../sessions/wake-peer.js'; import { k } from '../context/locks.js';"],
     ['src/lifecycle/peers/x.ts', "import { l } from '../services/always-on-service.js'; import { m } from '../log/events.js';"],
     ['src/lifecycle/doctor/x.ts', "import { n } from '../supervise/daemon-state.js'; import { o } from '../sessions/observe-fleet.js';"],
     ['src/daemon/x.ts', "import { p } from '../lifecycle/supervise/supervisor.js';"],

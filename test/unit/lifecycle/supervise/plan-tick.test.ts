@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_AFTER_DEATHS, eagerRelaunchAt, recentFastDeaths, tripsGuard } from '../../../../src/lifecycle/sessions/crash-guard.js';
 import { lastSpawnUnaccounted } from '../../../../src/lifecycle/sessions/session-accounting.js';
-import { type IdentityFacts, type TickFacts, planTick } from '../../../../src/lifecycle/supervise/plan-tick.js';
+import { type IdentityFacts, type SocketFacts, type TickFacts, decideIdentity, isOrphanSocket, planTick } from '../../../../src/lifecycle/supervise/plan-tick.js';
 import type { MarkerValue, Markers } from '../../../../src/registry/markers.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
@@ -31,12 +31,16 @@ function identity(overrides: Partial<IdentityFacts> = {}): IdentityFacts {
   };
 }
 
+/** Socket directory entries: unix sockets, none with state in the home, unless told otherwise. */
+const sockets = (names: string[], extra: Partial<SocketFacts> = {}): SocketFacts[] => names.map((name) => ({ name, isSocket: true, hasState: false, ...extra }));
+
 function tick(identities: IdentityFacts[], overrides: Partial<TickFacts> = {}): TickFacts {
   return {
     nowMs: NOW,
     identities,
-    socketNames: identities.filter((one) => one.socket).map((one) => one.identity),
-    unregisteredQueues: [],
+    registryPresent: true,
+    sockets: sockets(identities.filter((one) => one.socket).map((one) => one.identity)),
+    queued: new Map(identities.map((one) => [one.identity, one.queued])),
     busy: new Set(),
     ...overrides,
   };
@@ -104,22 +108,42 @@ describe('planTick', () => {
   });
 
   it('reaps a socket named like an identity that has no record, and nothing else in the socket directory', () => {
-    const plan = planTick(tick([identity()], { socketNames: ['demo-ann', 'demo-ghost', 'daemon.sock', 'README', 'Bad-Name'] }));
+    const plan = planTick(tick([identity()], { sockets: sockets(['demo-ann', 'demo-ghost', 'daemon.sock', 'README', 'Bad-Name']) }));
     expect(plan).toEqual([
       { kind: 'alive', identity: 'demo-ann' },
       { kind: 'reap-orphan', identity: 'demo-ghost' },
     ]);
   });
 
-  it('sets aside the messages of an identity that has no record, waking nothing', () => {
-    expect(planTick(tick([], { unregisteredQueues: ['demo-gone', 'demo-busy'], busy: new Set(['demo-busy']) }))).toEqual([
-      { kind: 'flush', identity: 'demo-gone', wake: false },
+  it('takes no file for an orphan socket, and without a peers.json only a socket with no state in this home', () => {
+    expect(planTick(tick([], { sockets: sockets(['demo-ghost'], { isSocket: false }) }))).toEqual([]);
+    const noRegistry = { registryPresent: false };
+    expect(planTick(tick([], { ...noRegistry, sockets: [...sockets(['demo-ann'], { hasState: true }), ...sockets(['demo-stray'])] }))).toEqual([
+      { kind: 'reap-orphan', identity: 'demo-stray' },
     ]);
+    expect(isOrphanSocket({ name: 'demo-ann', isSocket: true, hasState: true }, false, true)).toBe(true);
+    expect(isOrphanSocket({ name: 'demo-ann', isSocket: true, hasState: false }, true, true)).toBe(false);
+  });
+
+  it('sets aside the messages of an identity that has no record, waking nothing; without a peers.json, none', () => {
+    const queued = new Map([
+      ['demo-gone', 2],
+      ['demo-busy', 1],
+      ['demo-empty', 0],
+    ]);
+    expect(planTick(tick([], { queued, busy: new Set(['demo-busy']) }))).toEqual([{ kind: 'flush', identity: 'demo-gone', wake: false }]);
+    expect(planTick(tick([], { queued, registryPresent: false }))).toEqual([]);
   });
 
   it('leaves an identity with a wake or delivery under way alone', () => {
-    const facts = tick([identity({ live: false, socket: true })], { busy: new Set(['demo-ann', 'demo-ghost']), socketNames: ['demo-ann', 'demo-ghost'] });
+    const facts = tick([identity({ live: false, socket: true })], { busy: new Set(['demo-ann', 'demo-ghost']), sockets: sockets(['demo-ann', 'demo-ghost']) });
     expect(planTick(facts)).toEqual([]);
+  });
+
+  it('decides one identity as the whole tick would: what the executor asks again under the lock', () => {
+    for (const one of [identity(), identity({ idleSeconds: 3600 }), identity({ live: false }), identity({ alwaysOn: true, queued: 1 })]) {
+      expect(decideIdentity(one, NOW)).toEqual(planTick(tick([one])));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryKnobsOf } from '../../../../src/lifecycle/context/delivery-knobs.js';
+import { deliveryKnobsOf } from '../../../../src/lifecycle/messages/delivery-knobs.js';
 import { builtinRuntimes } from '../../../../src/runtimes/builtin-runtimes.js';
 import { type DeliveryKnobs, anyLineMatches, composerState, showsBusy, showsMessage, whereShown } from '../../../../src/transport/screen/composer.js';
 import { loadScreen } from '../../../agents/screen-patterns.js';

@@ -2,7 +2,7 @@ import { readRegistry } from '../../registry/read-registry.js';
 import { pickRuntime, requirePeer } from '../../registry/peers.js';
 import type { AppContext } from '../context/app-context.js';
 import { withSessions } from '../context/session-context.js';
-import { wakePeer } from './wake-peer.js';
+import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
 
 /**
  * Makes the peer live (lifting a stop or block, as `start` does), then runs tmux attach
@@ -12,7 +12,7 @@ export async function attachPeer(ctx: AppContext, input: { peer: string; runtime
   const peer = requirePeer(readRegistry(ctx.paths.registry), input.peer);
   const runtime = pickRuntime(peer, input.runtime);
   const sctx = await withSessions(ctx);
-  const result = await wakePeer(sctx, peer, runtime, 'start');
+  const result = await wakeAndDeliver(sctx, peer, runtime, 'start');
   if (result.outcome === 'woken') await ctx.log.write({ ev: 'start', identity: result.identity, outcome: 'woken' });
   return sctx.sessions.attach(result.identity);
 }
