@@ -1,22 +1,17 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome } from '../../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHome } from '../../helpers/use-home.js';
 import { expectError, expectOk, workDir } from '../../helpers/fleet.js';
 
-let home: TestHome;
+const home = useHome({ shared: true });
 let registry: Buffer;
 let cwd: string;
 
 beforeAll(async () => {
-  home = await makeHome();
   cwd = await workDir(home, 'boris');
   expectOk(await home.run(['add', 'boris', '--runtime', 'demo', '--cwd', cwd, '--description', 'kept as is']));
   registry = await readFile(join(home.home, 'peers.json'));
-});
-
-afterAll(async () => {
-  await home.cleanup();
 });
 
 interface Case {

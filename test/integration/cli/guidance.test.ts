@@ -1,20 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, REPO, type TestHome, makeHome } from '../../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, REPO } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { expectError, expectOk, rowOf, workDir } from '../../helpers/fleet.js';
 
 const VERBS = ['add', 'list', 'start', 'stop', 'remove', 'attach', 'interrupt', 'compact', 'self-fresh'];
 
-let home: TestHome;
+const home = useHome({ shared: true });
 
 beforeAll(async () => {
-  home = await makeHome();
   expectOk(await home.run(['add', 'boris', '--runtime', 'demo', '--cwd', await workDir(home, 'boris')]));
-});
-
-afterAll(async () => {
-  await home.cleanup();
 });
 
 /** One stderr line, nothing on stdout, and no raw control character anywhere. */

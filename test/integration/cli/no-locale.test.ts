@@ -1,19 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, type TestHome, makeHome, runCli } from '../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { type ListRow, expectOk, lifecycleLines, waitForTranscript, workDir } from '../../helpers/fleet.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 /** What launchd or cron gives a job: a minimal PATH, HOME, and no locale at all. */
 function bareEnv(extra: Record<string, string> = {}): Record<string, string> {

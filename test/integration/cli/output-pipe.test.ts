@@ -1,18 +1,11 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CLI, type TestHome, makeHome } from '../../helpers/cli.js';
+import { expect, it } from 'vitest';
+import { CLI } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 it('a reader that goes away early (`iapeer list | head -1`) gets no stack trace', async () => {
   const now = new Date().toISOString();

@@ -1,24 +1,20 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type CliResult, type TestHome, makeHome } from '../../helpers/cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CLI, type CliResult } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { expectError, expectOk, workDir } from '../../helpers/fleet.js';
 
 const isRoot = process.getuid?.() === 0;
 /** Far longer than a CLI call takes on a loaded box, far shorter than forever. */
 const NO_HANG_MS = 30_000;
 
-let home: TestHome;
+const home = useHome();
 let cwd: string;
 
 beforeEach(async () => {
-  home = await makeHome();
   cwd = await workDir(home, 'ada');
-});
-
-afterEach(async () => {
-  await home.cleanup();
 });
 
 /** Runs the built CLI, killing it if it has not returned in NO_HANG_MS; `hung` says it had to be. */

@@ -5,28 +5,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { pathsFor } from '../../../src/core/paths.js';
 import { acquireDaemonLock, probeDaemon } from '../../../src/daemon/instance-lock.js';
-import { type TestHome, makeHome, waitFor } from '../../helpers/cli.js';
+import { type TestHome, waitFor } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { scaled, testTimeoutFor } from '../../helpers/deadline.js';
-import { type Fixture, allExited, describeFixture, exited, killFixtures, releaseTogether, spawnFixture } from '../../helpers/fixtures.js';
+import { type Fixture, allExited, describeFixture, exited, releaseTogether, spawnFixture } from '../../helpers/fixtures.js';
 
 const STARTERS = 10;
 
-let home: TestHome | undefined;
-
-afterEach(async () => {
-  await killFixtures();
-  await home?.cleanup();
-  home = undefined;
-});
-
-async function newHome(): Promise<TestHome> {
-  home = await makeHome();
-  return home;
-}
+const testHome = useHome();
 
 interface Outcome {
   readonly pid: number;
@@ -88,7 +78,6 @@ describe('one daemon per home', () => {
   it(
     'of ten starters exactly one holds; the others are told its pid and exit 0; SIGKILLed, it blocks nobody',
     async () => {
-      const testHome = await newHome();
       const socket = pathsFor(testHome).daemonSocket;
       const { holder } = await race(testHome, STARTERS);
 
@@ -108,7 +97,6 @@ describe('one daemon per home', () => {
   it(
     'ten starters meeting a dead daemon\'s socket: exactly one takes it over',
     async () => {
-      const testHome = await newHome();
       const socket = pathsFor(testHome).daemonSocket;
       const first = await startOne(testHome);
       expect(first.result.held).toBe(true);
@@ -123,7 +111,6 @@ describe('one daemon per home', () => {
   it(
     'a live holder is never taken over, even when it is hung',
     async () => {
-      const testHome = await newHome();
       const socket = pathsFor(testHome).daemonSocket;
       const first = await startOne(testHome);
       expect(first.result.held).toBe(true);
@@ -153,7 +140,6 @@ describe('one daemon per home', () => {
   it(
     'a starter that died holding the start-up lock blocks nobody',
     async () => {
-      const testHome = await newHome();
       const socket = pathsFor(testHome).daemonSocket;
       mkdirSync(testHome.sockDir, { mode: 0o700 });
       // The start-up lock as a starter SIGKILLed inside it leaves it, its mtime set ahead so
@@ -180,7 +166,6 @@ describe('one daemon per home', () => {
 
 describe('the claim in process', () => {
   it('refuses a socket path over the limit with the error naming IAPEER_SOCK_DIR, creating nothing', async () => {
-    const testHome = await newHome();
     const sockDir = join(testHome.home, 'a'.repeat(100));
     const error = await acquireDaemonLock(pathsFor({ home: testHome.home, sockDir })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
@@ -189,13 +174,11 @@ describe('the claim in process', () => {
   });
 
   it('probes without creating the socket directory', async () => {
-    const testHome = await newHome();
     expect(await probeDaemon(pathsFor(testHome))).toEqual({ running: false });
     expect(existsSync(testHome.sockDir)).toBe(false);
   });
 
   it('release removes its own socket, so the next claim is at once a clean one', async () => {
-    const testHome = await newHome();
     const paths = pathsFor(testHome);
     const lock = await acquireDaemonLock(paths);
     expect(lock.alreadyRunning).toBe(false);
@@ -209,7 +192,6 @@ describe('the claim in process', () => {
   });
 
   it('release leaves alone a socket path that is no longer its own', async () => {
-    const testHome = await newHome();
     const paths = pathsFor(testHome);
     const lock = await acquireDaemonLock(paths);
     if (lock.alreadyRunning) throw new Error('expected to hold the lock');

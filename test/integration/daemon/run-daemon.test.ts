@@ -2,10 +2,10 @@
 // manager, `status`, and a daemon that keeps ticking when one peer, the registry or the logs fail.
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, waitFor } from '../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { type TestHome, waitFor } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { type DaemonProcess, daemonJson, startDaemon, waitForTicks } from '../../helpers/daemon.js';
-import { killFixtures } from '../../helpers/fixtures.js';
 import { scaled, testTimeoutFor } from '../../helpers/deadline.js';
 import { expectOk, isRunning, lifecycleLines, serverUp } from '../../helpers/fleet.js';
 import { addPeer, expectedText, livePeer, messagesOf, queuedFiles, sendJson } from '../../fixtures/messages.js';
@@ -25,14 +25,7 @@ async function statusText(home: TestHome): Promise<string[]> {
 }
 
 describe('the daemon process', () => {
-  let home: TestHome;
-  beforeEach(async () => {
-    home = await makeHome();
-  });
-  afterEach(async () => {
-    await killFixtures();
-    await home?.cleanup();
-  });
+  const home = useHome();
 
   it(
     '10 started at once: exactly one runs, the others exit 0 saying it is already running',

@@ -5,21 +5,20 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type TestHome, makeHome, waitFor } from '../../helpers/cli.js';
+import { CLI, waitFor } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { scaled } from '../../helpers/deadline.js';
 import { expectOk, serverUp, transcript, workDir } from '../../helpers/fleet.js';
 
-let home: TestHome;
+const home = useHome();
 let clients: { client: Client; stderr: () => string }[];
 
-beforeEach(async () => {
-  home = await makeHome();
+beforeEach(() => {
   clients = [];
 });
 
 afterEach(async () => {
   await Promise.all(clients.map(({ client }) => client.close().catch(() => {})));
-  await home.cleanup();
 });
 
 async function addDemo(name: string): Promise<string> {

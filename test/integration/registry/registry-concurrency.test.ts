@@ -7,7 +7,7 @@ import { mkdir, readFile, readdir, readlink, stat, utimes, writeFile } from 'nod
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contextFromEnv } from '../../../src/cli/context-from-env.js';
 import { isTempFileOf } from '../../../src/core/fs/atomic-write.js';
 import { LockError } from '../../../src/core/errors.js';
@@ -18,21 +18,16 @@ import { pathsFor } from '../../../src/core/paths.js';
 import { parseRegistry } from '../../../src/registry/read-registry.js';
 import { newPeerRecord, withPeer } from '../../../src/registry/schema.js';
 import { updateRegistry } from '../../../src/registry/update-registry.js';
-import { type TestHome, makeHome, waitFor } from '../../helpers/cli.js';
+import { type TestHome, waitFor } from '../../helpers/cli.js';
+import { useHome } from '../../helpers/use-home.js';
 import { scaled, testTimeoutFor } from '../../helpers/deadline.js';
-import { type Fixture, allExited, describeFixture, exited, killFixtures, releaseTogether, spawnFixture } from '../../helpers/fixtures.js';
+import { type Fixture, allExited, describeFixture, exited, releaseTogether, spawnFixture } from '../../helpers/fixtures.js';
 
-const homes: TestHome[] = [];
+const homes = useHome();
 
-afterEach(async () => {
-  await killFixtures();
-  await Promise.all(homes.splice(0).map((home) => home.cleanup()));
-});
-
-async function newHome(): Promise<TestHome> {
-  const home = await makeHome();
-  homes.push(home);
-  return home;
+/** A fresh home for the test (some make several), cleaned up after it with the others. */
+function newHome(): Promise<TestHome> {
+  return homes.another();
 }
 
 // ---------------------------------------------------------------- helpers about the files
@@ -210,7 +205,6 @@ describe('registry under concurrent writers', () => {
         const names = await readdir(t.home);
         expect(names.filter((name) => name.includes('.takeover-'))).toEqual([]);
         await t.cleanup();
-        homes.splice(homes.indexOf(t), 1);
       }
       // It was a race only if several contenders met the same abandoned lock; on a loaded
       // machine one scenario may start out of step, but not all of them.

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -12,13 +11,14 @@ import { type AppContext, createContext } from '../../../src/lifecycle/context/a
 import { listQueue } from '../../../src/lifecycle/messages/list-queue.js';
 import { createMcpServer } from '../../../src/mcp/server.js';
 import { readMarkers, writeMarker } from '../../../src/registry/markers.js';
+import { useHome } from '../../helpers/use-home.js';
 
-let home: string;
+const home = useHome();
 let work: string;
 const clients: Client[] = [];
 
 function contextFor(peerIdentity?: string): AppContext {
-  const env = { IAPEER_HOME: home, IAPEER_SOCK_DIR: join(home, 'sock'), ...(peerIdentity === undefined ? {} : { PEER_IDENTITY: peerIdentity }) };
+  const env = { IAPEER_HOME: home.home, IAPEER_SOCK_DIR: home.sockDir, ...(peerIdentity === undefined ? {} : { PEER_IDENTITY: peerIdentity }) };
   return createContext({ config: loadConfig(env, undefined), env, cwd: work, nodeBin: process.execPath });
 }
 
@@ -43,8 +43,7 @@ function textOf(result: CallToolResult): string {
 }
 
 beforeEach(async () => {
-  home = await realpath(await mkdtemp(join(tmpdir(), 'iap-mcp-')));
-  work = join(home, 'work');
+  work = join(home.home, 'work');
   await mkdir(work);
   const ctx = contextFor();
   await addPeer(ctx, { peer: 'a', runtimes: ['demo'], cwd: work, description: 'first' });
@@ -53,7 +52,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
-  await rm(home, { recursive: true, force: true });
 });
 
 describe('iapeer mcp tools', () => {
@@ -76,7 +74,7 @@ describe('iapeer mcp tools', () => {
   it('whoami names the caller', async () => {
     const result = await call(await connect('demo-a'), 'whoami');
     expect(result.isError).toBeFalsy();
-    const expected = { identity: 'demo-a', personality: 'a', runtime: 'demo', home };
+    const expected = { identity: 'demo-a', personality: 'a', runtime: 'demo', home: home.home };
     expect(JSON.parse(textOf(result))).toEqual(expected);
     expect(result.structuredContent).toEqual(expected);
   });

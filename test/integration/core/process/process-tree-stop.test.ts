@@ -3,19 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../../../src/core/process/process.js';
-import { REPO, type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { REPO, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { expectOk, isRunning, serverUp, socketExists, workDir } from '../../../helpers/fleet.js';
 
-let home: TestHome;
+const home = useHome();
 const strays: number[] = [];
 
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
+afterEach(() => {
   for (const pid of strays.splice(0)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -23,7 +20,6 @@ afterEach(async () => {
       // gone, as it should be
     }
   }
-  await home.cleanup();
 });
 
 

@@ -1,18 +1,10 @@
 // `iapeer doctor` with an invalid environment: the bad variable is a failing check, the
 // other checks still run. Needs doctor to be invoked before the environment is validated
 // (doctorOnInput, declared in src/cli/program.ts).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { useHome } from '../../../helpers/use-home.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 describe('iapeer doctor in a broken environment', () => {
   it('reports an invalid IAPEER_IDLE_TIMEOUT_S as a failing check (exit 1), not a usage error', async () => {

@@ -1,19 +1,11 @@
 // `iapeer doctor` on the built CLI: a healthy home, a broken one, and that it changes nothing.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { useHome } from '../../../helpers/use-home.js';
 import { expectOk, workDir } from '../../../helpers/fleet.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 interface Report {
   ok: boolean;

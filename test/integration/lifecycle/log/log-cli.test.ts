@@ -6,16 +6,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatLine } from '../../../../src/core/text/logfmt.js';
 import { type LifecycleEvent, eventFields } from '../../../../src/lifecycle/log/events.js';
-import { CLI, type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { CLI, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { scaled } from '../../../helpers/deadline.js';
 import { expectError, expectOk, workDir } from '../../../helpers/fleet.js';
 
-let home: TestHome;
+const home = useHome();
 let logFile: string;
 const children: ChildProcess[] = [];
 
-beforeEach(async () => {
-  home = await makeHome();
+beforeEach(() => {
   mkdirSync(join(home.home, 'logs'), { mode: 0o700 });
   logFile = join(home.home, 'logs', 'lifecycle.log');
 });
@@ -27,7 +27,6 @@ afterEach(async () => {
       await new Promise((resolve) => child.once('close', resolve));
     }
   }
-  await home.cleanup();
 });
 
 function line(ts: Date | string, event: LifecycleEvent): string {

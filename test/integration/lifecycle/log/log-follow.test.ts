@@ -2,10 +2,11 @@
 // log many times: no line is printed twice, none is skipped, each writer's in order.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { scaled, testTimeoutFor } from '../../../helpers/deadline.js';
-import { allExited, exited, killFixtures, releaseTogether, spawnFixture } from '../../../helpers/fixtures.js';
+import { allExited, exited, releaseTogether, spawnFixture } from '../../../helpers/fixtures.js';
 
 const WRITERS = 4;
 const LINES_EACH = 1500;
@@ -13,12 +14,8 @@ const LINES_EACH = 1500;
 const MAX_BYTES = 16 * 1024;
 const KEEP = 1000;
 
-let home: TestHome;
+const home = useHome();
 let follower: ChildProcess | undefined;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
 
 afterEach(async () => {
   if (follower && follower.exitCode === null && follower.signalCode === null) {
@@ -26,8 +23,6 @@ afterEach(async () => {
     await new Promise((resolve) => follower?.once('close', resolve));
   }
   follower = undefined;
-  await killFixtures();
-  await home.cleanup();
 });
 
 /** The `id`s (`<writer>-<n>`) of JSON objects, one per line or in an array. */

@@ -1,7 +1,7 @@
 // Concurrent sends: to one peer they take turns (a paste, its Enter and its check belong
 // together), to different peers they go side by side; every message arrives whole, once.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { useHome } from '../../../helpers/use-home.js';
 import { addPeer, expectedText, livePeer, messagesOf, queuedFiles, sendJson } from '../../../fixtures/messages.js';
 
 function bodyOf(sender: number): string {
@@ -9,13 +9,7 @@ function bodyOf(sender: number): string {
 }
 
 describe('concurrent sends', () => {
-  let home: TestHome;
-  beforeEach(async () => {
-    home = await makeHome();
-  });
-  afterEach(async () => {
-    await home?.cleanup();
-  });
+  const home = useHome();
 
   it('8 at once to one live peer: no interleaving, each arrives once', async () => {
     const cwd = await livePeer(home, 'bob');

@@ -1,9 +1,10 @@
 // What real agents do to a paste, reproduced by the demo agent: input lost while the
 // program mounts, the first Enter swallowed, a pane left in copy mode, an operator's
 // half-typed draft. Each message must still arrive exactly once, and a draft is never touched.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, tmux, waitFor } from '../../../helpers/cli.js';
-import { spawnFixture, killFixtures } from '../../../helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { type TestHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
+import { spawnFixture } from '../../../helpers/fixtures.js';
 import { addPeer, expectedText, livePeer, messagesOf, queuedFiles, screenOf, sendJson, socketOf, writeDemoRuntimes } from '../../../fixtures/messages.js';
 
 async function flushOnce(home: TestHome): Promise<{ delivered: string[]; waiting: Record<string, string> }> {
@@ -15,14 +16,7 @@ async function flushOnce(home: TestHome): Promise<{ delivered: string[]; waiting
 }
 
 describe('delivery hazards', () => {
-  let home: TestHome;
-  beforeEach(async () => {
-    home = await makeHome();
-  });
-  afterEach(async () => {
-    await killFixtures();
-    await home?.cleanup();
-  });
+  const home = useHome();
 
   it('a message that wakes an agent still mounting (input lost for 1.5 s) arrives once', async () => {
     await writeDemoRuntimes(home, { slowmount: ['--mount-ms', '1500'] });

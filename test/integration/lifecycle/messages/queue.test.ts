@@ -3,10 +3,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type TestHome, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { testTimeoutFor } from '../../../helpers/deadline.js';
-import { exited, killFixtures, spawnFixture } from '../../../helpers/fixtures.js';
+import { exited, spawnFixture } from '../../../helpers/fixtures.js';
 import { addPeer, expectedText, lifecycleLog, livePeer, messagesOf, queuedFiles, sendJson } from '../../../fixtures/messages.js';
 
 async function flushOnce(home: TestHome): Promise<{ delivered: string[]; waiting: Record<string, string> }> {
@@ -17,14 +18,7 @@ async function flushOnce(home: TestHome): Promise<{ delivered: string[]; waiting
 }
 
 describe('send and the queue', () => {
-  let home: TestHome;
-  beforeEach(async () => {
-    home = await makeHome();
-  });
-  afterEach(async () => {
-    await killFixtures();
-    await home?.cleanup();
-  });
+  const home = useHome();
 
   it('wakes a down warm peer and delivers', async () => {
     const cwd = await addPeer(home, 'bob');
@@ -95,14 +89,10 @@ describe('send and the queue', () => {
 });
 
 describe('bad input leaves no trace', () => {
-  let home: TestHome;
+  const home = useHome();
   let cwd: string;
   beforeEach(async () => {
-    home = await makeHome();
     cwd = await livePeer(home, 'bob');
-  });
-  afterEach(async () => {
-    await home?.cleanup();
   });
 
   it('exit 2, one line on stderr, nothing queued or pasted', async () => {

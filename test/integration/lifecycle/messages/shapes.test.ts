@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { testTimeoutFor } from '../../../helpers/deadline.js';
 import { expectedText, livePeer, messagesOf, queuedFiles, sendJson } from '../../../fixtures/messages.js';
 
@@ -61,15 +62,11 @@ function shape(i: number): { body: string; file: boolean } {
 }
 
 describe('messages of every shape', () => {
-  let home: TestHome;
+  const home = useHome({ shared: true });
   let cwd: string;
 
   beforeAll(async () => {
-    home = await makeHome();
     cwd = await livePeer(home, 'bob');
-  });
-  afterAll(async () => {
-    await home?.cleanup();
   });
 
   // 200 sends through the built CLI take about 75 s on an idle 2-core box; the timeout stretches with the load.

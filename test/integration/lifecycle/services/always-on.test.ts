@@ -4,19 +4,19 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { CLI, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { scaled } from '../../../helpers/deadline.js';
 import { type FakeServiceManager, makeFakeServiceManager } from '../../../helpers/fake-service-manager.js';
 import { expectError, expectOk, isRunning, lifecycleLines, rowOf, serverUp, workDir } from '../../../helpers/fleet.js';
 import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/service-setup.js';
 
-let home: TestHome;
+const home = useHome();
 let fake: FakeServiceManager;
 let userHome: string;
 const keepers: ChildProcess[] = [];
 
 beforeEach(async () => {
-  home = await makeHome();
   userHome = join(home.home, 'user');
   await mkdir(userHome);
   fake = await makeFakeServiceManager(join(home.home, 'fake'), { runUnits: true });
@@ -25,7 +25,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const child of keepers.splice(0)) child.kill('SIGKILL');
   await fake.cleanup();
-  await home.cleanup();
 });
 
 function run(args: string[]) {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tmux, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import {
   expectError,
   expectOk,
@@ -16,15 +17,7 @@ import {
   workDir,
 } from '../../../helpers/fleet.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 async function addDemo(name: string, extra: string[] = []): Promise<string> {
   const cwd = await workDir(home, name);

@@ -2,19 +2,12 @@
 // goes, a marker that cannot be written) fails that identity clearly and nothing else.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO, type TestHome, makeHome, waitFor } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { expectError, expectOk, isRunning, listJson, serverUp, socketExists, workDir } from '../../../helpers/fleet.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 async function addDemo(name: string): Promise<void> {
   expectOk(await home.run(['add', name, '--runtime', 'demo', '--cwd', await workDir(home, name)]));

@@ -4,21 +4,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { snapshotTree } from '../../../../src/core/process/process-tree.js';
-import { CLI, REPO, type TestHome, makeHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { CLI, REPO, tmux, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { expectOk, isRunning, rowOf, serverUp, socketExists, workDir } from '../../../helpers/fleet.js';
 
 const IDENTITY = 'demo-alice';
-let home: TestHome;
+const home = useHome();
 
 beforeEach(async () => {
-  home = await makeHome();
   expectOk(await home.run(['add', 'alice', '--runtime', 'demo', '--cwd', await workDir(home, 'alice')]));
-});
-
-afterEach(async () => {
-  await home.cleanup();
 });
 
 

@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { type TestHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { startDaemon, waitForTicks } from '../../../helpers/daemon.js';
-import { killFixtures } from '../../../helpers/fixtures.js';
 import { scaled, testTimeoutFor } from '../../../helpers/deadline.js';
 import { expectOk, lifecycleLines, rowOf, serverUp, socketExists } from '../../../helpers/fleet.js';
 import { DEMO_AGENT, DEMO_KNOBS, addPeer, livePeer, messagesOf } from '../../../fixtures/messages.js';
@@ -31,14 +31,7 @@ function runtimePidOf(wrapperPid: number): number {
 }
 
 describe('the supervise tick', () => {
-  let home: TestHome;
-  beforeEach(async () => {
-    home = await makeHome();
-  });
-  afterEach(async () => {
-    await killFixtures();
-    await home?.cleanup();
-  });
+  const home = useHome();
 
   it(
     'reaps a peer idle past its timeout; the next message resumes it',

@@ -1,18 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestHome, makeHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tmux, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { expectError, expectOk, rowOf, serverUp, workDir } from '../../../helpers/fleet.js';
 
-let home: TestHome;
-
-beforeEach(async () => {
-  home = await makeHome();
-});
-
-afterEach(async () => {
-  await home.cleanup();
-});
+const home = useHome();
 
 /** A start that hung would take the 120 s wake timeout; well before that, the test fails. */
 const NO_HANG_MS = 60_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_AFTER_DEATHS, eagerRelaunchAt, recentFastDeaths, tripsGuard } from '../../../../src/lifecycle/sessions/crash-guard.js';
 import { lastSpawnUnaccounted } from '../../../../src/lifecycle/sessions/session-accounting.js';
-import { type IdentityFacts, type SocketFacts, type TickFacts, decideIdentity, isOrphanSocket, planTick } from '../../../../src/lifecycle/supervise/plan-tick.js';
+import { type Decision, type IdentityFacts, type SocketFacts, type TickFacts, decideIdentity, isOrphanSocket, planTick } from '../../../../src/lifecycle/supervise/plan-tick.js';
 import type { MarkerValue, Markers } from '../../../../src/registry/markers.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
@@ -46,143 +46,181 @@ function tick(identities: IdentityFacts[], overrides: Partial<TickFacts> = {}): 
   };
 }
 
+const QUEUED = new Map([
+  ['demo-gone', 2],
+  ['demo-busy', 1],
+  ['demo-empty', 0],
+]);
+
 describe('planTick', () => {
-  it('leaves a busy live peer alone, saying only that it is alive', () => {
-    expect(planTick(tick([identity()]))).toEqual([{ kind: 'alive', identity: 'demo-ann' }]);
+  type Row = [label: string, facts: TickFacts, expected: Decision[]];
+
+  const eager = { at: at(5), handoff: 'notes' };
+  const down = { live: false, socket: false };
+  // Two fast deaths in a row: 2 s after the last one.
+  const backingOff: Markers = { spawned: spawned(3), 'new-eager': eager, deaths: [death(20), death(1.5)] };
+
+  const table: Row[] = [
+    ['a busy live peer: only that it is alive', tick([identity()]), [{ kind: 'alive', identity: 'demo-ann' }]],
+
+    // A warm peer idle past its timeout is reaped; never one with 0 (never) or with mail.
+    ['idle past its timeout', tick([identity({ idleSeconds: 3600 })]), [{ kind: 'reap-idle', identity: 'demo-ann', ageSec: 3600 }]],
+    ['idle, timeout 0 (never)', tick([identity({ idleSeconds: 99_999, idleTimeoutSec: 0 })]), [{ kind: 'alive', identity: 'demo-ann' }]],
+    [
+      'idle, with mail',
+      tick([identity({ idleSeconds: 99_999, queued: 2 })]),
+      [
+        { kind: 'alive', identity: 'demo-ann' },
+        { kind: 'flush', identity: 'demo-ann', wake: false },
+      ],
+    ],
+
+    // An always-on peer is skipped (its service keeps it), and delivered to only while it is live.
+    ['always-on, idle', tick([identity({ alwaysOn: true, idleSeconds: 99_999 })]), [{ kind: 'skipped-always-on', identity: 'demo-ann' }]],
+    [
+      'always-on, down with mail',
+      tick([identity({ alwaysOn: true, live: false, socket: false, queued: 1 })]),
+      [{ kind: 'skipped-always-on', identity: 'demo-ann' }],
+    ],
+    [
+      'always-on, live with mail',
+      tick([identity({ alwaysOn: true, queued: 1 })]),
+      [
+        { kind: 'skipped-always-on', identity: 'demo-ann' },
+        { kind: 'flush', identity: 'demo-ann', wake: false },
+      ],
+    ],
+
+    // What is left of an ended session is reaped: a socket, or a spawn whose end nobody recorded.
+    ['ended, socket left', tick([identity({ live: false })]), [{ kind: 'reap-ended', identity: 'demo-ann' }]],
+    ['ended, end not recorded', tick([identity({ live: false, socket: false })]), [{ kind: 'reap-ended', identity: 'demo-ann' }]],
+
+    // A down peer whose end is on record and that has no mail: nothing.
+    ['down, stopped', tick([identity({ ...down, markers: { spawned: spawned(600), stopped: { at: at(100) } } })]), []],
+    ['down, idle-reaped', tick([identity({ ...down, markers: { spawned: spawned(600), 'idle-reaped': { at: at(100), ageSec: 3600 } } })]), []],
+    ['down, died', tick([identity({ ...down, markers: { spawned: spawned(600), deaths: [death(100, false)] } })]), []],
+    ['down, no markers', tick([identity({ ...down, markers: {} })]), []],
+
+    // A down warm peer is woken for its mail, never a stopped or blocked one.
+    [
+      'down with mail',
+      tick([identity({ ...down, queued: 3, markers: { 'idle-reaped': { at: at(10), ageSec: 5 } } })]),
+      [{ kind: 'flush', identity: 'demo-ann', wake: true }],
+    ],
+    ['down with mail, stopped', tick([identity({ ...down, queued: 3, markers: { stopped: { at: at(10) } } })]), []],
+    ['down with mail, blocked', tick([identity({ ...down, queued: 3, markers: { blocked: { at: at(10), deaths: 5, windowSec: 600 } } })]), []],
+
+    // A self-fresh is relaunched at once, and after fast deaths only once the backoff has passed.
+    ['self-fresh', tick([identity({ ...down, markers: { spawned: spawned(60), 'new-eager': eager } })]), [{ kind: 'relaunch', identity: 'demo-ann' }]],
+    ['self-fresh, backing off', tick([identity({ ...down, markers: backingOff })]), []],
+    ['self-fresh, backoff passed', tick([identity({ ...down, markers: backingOff })], { nowMs: NOW + 600 }), [{ kind: 'relaunch', identity: 'demo-ann' }]],
+    ['self-fresh, stopped', tick([identity({ ...down, markers: { 'new-eager': eager, stopped: { at: at(1) } } })]), []],
+
+    [
+      'a socket named like an identity without a record is reaped, nothing else in the socket directory',
+      tick([identity()], { sockets: sockets(['demo-ann', 'demo-ghost', 'daemon.sock', 'README', 'Bad-Name']) }),
+      [
+        { kind: 'alive', identity: 'demo-ann' },
+        { kind: 'reap-orphan', identity: 'demo-ghost' },
+      ],
+    ],
+    [
+      'the messages of an identity without a record are set aside, waking nothing',
+      tick([], { queued: QUEUED, busy: new Set(['demo-busy']) }),
+      [{ kind: 'flush', identity: 'demo-gone', wake: false }],
+    ],
+    ['without a peers.json no message is set aside', tick([], { queued: QUEUED, registryPresent: false }), []],
+    ['a file named like an identity is no orphan socket', tick([], { sockets: sockets(['demo-ghost'], { isSocket: false }) }), []],
+    [
+      'without a peers.json only a socket with no state in this home is an orphan',
+      tick([], { registryPresent: false, sockets: [...sockets(['demo-ann'], { hasState: true }), ...sockets(['demo-stray'])] }),
+      [{ kind: 'reap-orphan', identity: 'demo-stray' }],
+    ],
+    [
+      'an identity with a wake or delivery under way is left alone',
+      tick([identity({ live: false, socket: true })], { busy: new Set(['demo-ann', 'demo-ghost']), sockets: sockets(['demo-ann', 'demo-ghost']) }),
+      [],
+    ],
+  ];
+
+  it.each(table)('%s', (_label, facts, expected) => {
+    expect(planTick(facts)).toEqual(expected);
   });
 
-  it('reaps a warm peer idle past its timeout, and never one with 0 (never) or with mail', () => {
-    expect(planTick(tick([identity({ idleSeconds: 3600 })]))).toEqual([{ kind: 'reap-idle', identity: 'demo-ann', ageSec: 3600 }]);
-    expect(planTick(tick([identity({ idleSeconds: 99_999, idleTimeoutSec: 0 })]))).toEqual([{ kind: 'alive', identity: 'demo-ann' }]);
-    expect(planTick(tick([identity({ idleSeconds: 99_999, queued: 2 })]))).toEqual([
-      { kind: 'alive', identity: 'demo-ann' },
-      { kind: 'flush', identity: 'demo-ann', wake: false },
-    ]);
-  });
+  it.each(table.filter(([, facts]) => facts.identities.length === 1 && facts.sockets.length <= 1 && facts.busy.size === 0))(
+    'decides one identity as the tick does, for the executor to ask again under the lock: %s',
+    (_label, facts, expected) => {
+      expect(decideIdentity(facts.identities[0] as IdentityFacts, facts.nowMs)).toEqual(expected);
+    },
+  );
 
-  it('skips an always-on peer (its service keeps it), delivering to it only while it is live', () => {
-    expect(planTick(tick([identity({ alwaysOn: true, idleSeconds: 99_999 })]))).toEqual([{ kind: 'skipped-always-on', identity: 'demo-ann' }]);
-    expect(planTick(tick([identity({ alwaysOn: true, live: false, socket: false, queued: 1 })]))).toEqual([
-      { kind: 'skipped-always-on', identity: 'demo-ann' },
-    ]);
-    expect(planTick(tick([identity({ alwaysOn: true, queued: 1 })]))).toContainEqual({ kind: 'flush', identity: 'demo-ann', wake: false });
-  });
-
-  it('reaps what is left of an ended session: a socket, or a spawn whose end nobody recorded', () => {
-    expect(planTick(tick([identity({ live: false })]))).toEqual([{ kind: 'reap-ended', identity: 'demo-ann' }]);
-    expect(planTick(tick([identity({ live: false, socket: false })]))).toEqual([{ kind: 'reap-ended', identity: 'demo-ann' }]);
-  });
-
-  it('does nothing for a down peer whose end is on record and that has no mail', () => {
-    const ends: Markers[] = [
-      { spawned: spawned(600), stopped: { at: at(100) } },
-      { spawned: spawned(600), 'idle-reaped': { at: at(100), ageSec: 3600 } },
-      { spawned: spawned(600), deaths: [death(100, false)] },
-      {},
-    ];
-    for (const markers of ends) expect(planTick(tick([identity({ live: false, socket: false, markers })]))).toEqual([]);
-  });
-
-  it('wakes a down warm peer for its mail, but never a stopped or blocked one', () => {
-    const down = { live: false, socket: false, queued: 3 };
-    expect(planTick(tick([identity({ ...down, markers: { 'idle-reaped': { at: at(10), ageSec: 5 } } })]))).toEqual([
-      { kind: 'flush', identity: 'demo-ann', wake: true },
-    ]);
-    expect(planTick(tick([identity({ ...down, markers: { stopped: { at: at(10) } } })]))).toEqual([]);
-    expect(planTick(tick([identity({ ...down, markers: { blocked: { at: at(10), deaths: 5, windowSec: 600 } } })]))).toEqual([]);
-  });
-
-  it('relaunches a self-fresh at once, and after fast deaths only once the backoff has passed', () => {
-    const eager = { at: at(5), handoff: 'notes' };
-    const down = { live: false, socket: false };
-    expect(planTick(tick([identity({ ...down, markers: { spawned: spawned(60), 'new-eager': eager } })]))).toEqual([
-      { kind: 'relaunch', identity: 'demo-ann' },
-    ]);
-    // Two fast deaths in a row: 2 s after the last one.
-    const deaths = [death(20), death(1.5)];
-    const markers: Markers = { spawned: spawned(3), 'new-eager': eager, deaths };
-    expect(planTick(tick([identity({ ...down, markers })]))).toEqual([]);
-    expect(planTick(tick([identity({ ...down, markers })], { nowMs: NOW + 600 }))).toEqual([{ kind: 'relaunch', identity: 'demo-ann' }]);
-    // Never a stopped or blocked one.
-    expect(planTick(tick([identity({ ...down, markers: { 'new-eager': eager, stopped: { at: at(1) } } })]))).toEqual([]);
-  });
-
-  it('reaps a socket named like an identity that has no record, and nothing else in the socket directory', () => {
-    const plan = planTick(tick([identity()], { sockets: sockets(['demo-ann', 'demo-ghost', 'daemon.sock', 'README', 'Bad-Name']) }));
-    expect(plan).toEqual([
-      { kind: 'alive', identity: 'demo-ann' },
-      { kind: 'reap-orphan', identity: 'demo-ghost' },
-    ]);
-  });
-
-  it('takes no file for an orphan socket, and without a peers.json only a socket with no state in this home', () => {
-    expect(planTick(tick([], { sockets: sockets(['demo-ghost'], { isSocket: false }) }))).toEqual([]);
-    const noRegistry = { registryPresent: false };
-    expect(planTick(tick([], { ...noRegistry, sockets: [...sockets(['demo-ann'], { hasState: true }), ...sockets(['demo-stray'])] }))).toEqual([
-      { kind: 'reap-orphan', identity: 'demo-stray' },
-    ]);
-    expect(isOrphanSocket({ name: 'demo-ann', isSocket: true, hasState: true }, false, true)).toBe(true);
-    expect(isOrphanSocket({ name: 'demo-ann', isSocket: true, hasState: false }, true, true)).toBe(false);
-  });
-
-  it('sets aside the messages of an identity that has no record, waking nothing; without a peers.json, none', () => {
-    const queued = new Map([
-      ['demo-gone', 2],
-      ['demo-busy', 1],
-      ['demo-empty', 0],
-    ]);
-    expect(planTick(tick([], { queued, busy: new Set(['demo-busy']) }))).toEqual([{ kind: 'flush', identity: 'demo-gone', wake: false }]);
-    expect(planTick(tick([], { queued, registryPresent: false }))).toEqual([]);
-  });
-
-  it('leaves an identity with a wake or delivery under way alone', () => {
-    const facts = tick([identity({ live: false, socket: true })], { busy: new Set(['demo-ann', 'demo-ghost']), sockets: sockets(['demo-ann', 'demo-ghost']) });
-    expect(planTick(facts)).toEqual([]);
-  });
-
-  it('decides one identity as the whole tick would: what the executor asks again under the lock', () => {
-    for (const one of [identity(), identity({ idleSeconds: 3600 }), identity({ live: false }), identity({ alwaysOn: true, queued: 1 })]) {
-      expect(decideIdentity(one, NOW)).toEqual(planTick(tick([one])));
-    }
+  it.each([
+    ['registered', { name: 'demo-ann', isSocket: true, hasState: false }, true, true, false],
+    ['unregistered', { name: 'demo-ann', isSocket: true, hasState: true }, false, true, true],
+    ['no identity name', { name: 'daemon.sock', isSocket: true, hasState: false }, false, true, false],
+    ['not a socket', { name: 'demo-ann', isSocket: false, hasState: false }, false, true, false],
+    ['no peers.json, with state', { name: 'demo-ann', isSocket: true, hasState: true }, false, false, false],
+    ['no peers.json, no state', { name: 'demo-ann', isSocket: true, hasState: false }, false, false, true],
+  ] as const)('isOrphanSocket: %s', (_label, socket, registered, registryPresent, orphan) => {
+    expect(isOrphanSocket(socket, registered, registryPresent)).toBe(orphan);
   });
 });
 
 describe('the crash-loop guard', () => {
-  it('trips on the fifth fast death within ten minutes, not on slow ones nor old ones', () => {
-    const four = [death(500), death(400), death(300), death(200)];
-    expect(tripsGuard(four, NOW)).toBe(false);
-    expect(tripsGuard([...four, death(10)], NOW)).toBe(true);
-    expect(recentFastDeaths([...four, death(10)], NOW)).toBe(BLOCK_AFTER_DEATHS);
-    expect(tripsGuard([...four, death(10, false)], NOW)).toBe(false);
-    expect(tripsGuard([death(700), ...four], NOW)).toBe(false);
+  const four = [death(500), death(400), death(300), death(200)];
+  const last = NOW - 1000;
+  const run = (n: number) => Array.from({ length: n }, (_, index) => ({ at: new Date(last - (n - 1 - index) * 100).toISOString(), exit: 1, fast: true }));
+  // A self-fresh end counts for the guard, not for the backoff: its relaunch is at once.
+  const selfFresh = { at: new Date(last + 5).toISOString(), exit: null, fast: true, selfFresh: true };
+
+  // It trips on the fifth fast death within ten minutes, not on slow ones nor old ones.
+  const trips: Array<[label: string, deaths: MarkerValue<'deaths'>, expected: boolean]> = [
+    ['four fast deaths', four, false],
+    ['a fifth fast death', [...four, death(10)], true],
+    ['a fifth slow death', [...four, death(10, false)], false],
+    ['a fifth fast death too old', [death(700), ...four], false],
+    ['a self-fresh end as the fifth', [death(50), death(40), death(30), death(20), { ...selfFresh, at: at(1) }], true],
+  ];
+
+  it.each(trips)('tripsGuard: %s', (_label, deaths, expected) => {
+    expect(tripsGuard(deaths, NOW)).toBe(expected);
   });
 
-  it('backs eager relaunches off 1 s, doubling, at most 60 s, and resets after a clean end or a long life', () => {
-    const last = NOW - 1000;
-    const run = (n: number) => Array.from({ length: n }, (_, index) => ({ at: new Date(last - (n - 1 - index) * 100).toISOString(), exit: 1, fast: true }));
-    expect(eagerRelaunchAt({ deaths: run(1) })).toBe(last + 1000);
-    expect(eagerRelaunchAt({ deaths: run(2) })).toBe(last + 2000);
-    expect(eagerRelaunchAt({ deaths: run(4) })).toBe(last + 8000);
-    expect(eagerRelaunchAt({ deaths: run(12) })).toBe(last + 60_000);
-    expect(eagerRelaunchAt({ deaths: [...run(3), { at: new Date(last + 1).toISOString(), exit: 0, fast: false }] })).toBe(0);
-    expect(eagerRelaunchAt({ deaths: run(3), spawned: spawned(0) })).toBe(0);
-    expect(eagerRelaunchAt({})).toBe(0);
-    // A self-fresh end counts for the guard, not for the backoff: its relaunch is at once.
-    const selfFresh = { at: new Date(last + 5).toISOString(), exit: null, fast: true, selfFresh: true };
-    expect(eagerRelaunchAt({ deaths: [selfFresh], spawned: spawned(3) })).toBe(0);
-    expect(eagerRelaunchAt({ deaths: [...run(2), selfFresh] })).toBe(last + 2000);
-    expect(tripsGuard([death(50), death(40), death(30), death(20), { ...selfFresh, at: at(1) }], NOW)).toBe(true);
+  it('counts the recent fast deaths', () => {
+    expect(recentFastDeaths([...four, death(10)], NOW)).toBe(BLOCK_AFTER_DEATHS);
+  });
+
+  // Eager relaunches back off 1 s, doubling, at most 60 s, and reset after a clean end or a long life.
+  const backoffs: Array<[label: string, markers: Pick<Markers, 'deaths' | 'spawned'>, expected: number]> = [
+    ['one fast death', { deaths: run(1) }, last + 1000],
+    ['two', { deaths: run(2) }, last + 2000],
+    ['four', { deaths: run(4) }, last + 8000],
+    ['twelve: at most 60 s', { deaths: run(12) }, last + 60_000],
+    ['after a clean end', { deaths: [...run(3), { at: new Date(last + 1).toISOString(), exit: 0, fast: false }] }, 0],
+    ['after a long life', { deaths: run(3), spawned: spawned(0) }, 0],
+    ['no deaths', {}, 0],
+    ['after a self-fresh end', { deaths: [selfFresh], spawned: spawned(3) }, 0],
+    ['fast deaths, then a self-fresh end', { deaths: [...run(2), selfFresh] }, last + 2000],
+  ];
+
+  it.each(backoffs)('eagerRelaunchAt: %s', (_label, markers, expected) => {
+    expect(eagerRelaunchAt(markers)).toBe(expected);
   });
 });
 
 describe('lastSpawnUnaccounted', () => {
-  it('is true only for a spawn that nothing on record ended since', () => {
-    expect(lastSpawnUnaccounted({})).toBe(false);
-    expect(lastSpawnUnaccounted({ spawned: spawned(60) })).toBe(true);
-    expect(lastSpawnUnaccounted({ spawned: spawned(60), stopped: { at: at(120) } })).toBe(true);
-    expect(lastSpawnUnaccounted({ spawned: spawned(60), stopped: { at: at(30) } })).toBe(false);
-    expect(lastSpawnUnaccounted({ spawned: spawned(60), 'new-eager': { at: at(30), handoff: null } })).toBe(false);
-    expect(lastSpawnUnaccounted({ spawned: spawned(60), deaths: [death(30)] })).toBe(false);
-    expect(lastSpawnUnaccounted({ spawned: spawned(60), deaths: [death(90)] })).toBe(true);
+  // True only for a spawn that nothing on record ended since.
+  const table: Array<[label: string, markers: Markers, expected: boolean]> = [
+    ['no spawn', {}, false],
+    ['a spawn alone', { spawned: spawned(60) }, true],
+    ['a stop before the spawn', { spawned: spawned(60), stopped: { at: at(120) } }, true],
+    ['a stop after the spawn', { spawned: spawned(60), stopped: { at: at(30) } }, false],
+    ['a self-fresh after the spawn', { spawned: spawned(60), 'new-eager': { at: at(30), handoff: null } }, false],
+    ['a death after the spawn', { spawned: spawned(60), deaths: [death(30)] }, false],
+    ['a death before the spawn', { spawned: spawned(60), deaths: [death(90)] }, true],
+  ];
+
+  it.each(table)('%s', (_label, markers, expected) => {
+    expect(lastSpawnUnaccounted(markers)).toBe(expected);
   });
 });

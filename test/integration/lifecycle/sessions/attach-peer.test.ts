@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type TestHome, makeHome, tmux, waitFor } from '../../../helpers/cli.js';
+import { CLI, tmux, waitFor } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { expectOk, rowOf, workDir } from '../../../helpers/fleet.js';
 
 /**
@@ -12,23 +13,21 @@ import { expectOk, rowOf, workDir } from '../../../helpers/fleet.js';
  * nested (TMUX is set there) and every key passes through the outer client's key bindings,
  * as it does for a person.
  */
-let home: TestHome;
+const home = useHome();
 let outer: string;
 let term: string;
 let inner: string;
 
 beforeEach(async () => {
-  home = await makeHome();
   outer = join(home.home, 'outer');
   term = join(home.home, 'term');
   inner = join(home.sockDir, 'demo-viewer');
   expectOk(await home.run(['add', 'viewer', '--runtime', 'demo', '--cwd', await workDir(home, 'viewer')]));
 });
 
-afterEach(async () => {
+afterEach(() => {
   tmux(term, ['kill-server']);
   tmux(outer, ['kill-server']);
-  await home.cleanup();
 });
 
 /** Starts the user's tmux (with `config`) in the stand-in terminal, running `iapeer attach viewer`. */

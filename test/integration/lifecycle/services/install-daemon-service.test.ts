@@ -4,12 +4,13 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'plist';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type TestHome, makeHome } from '../../../helpers/cli.js';
+import { CLI } from '../../../helpers/cli.js';
+import { useHome } from '../../../helpers/use-home.js';
 import { type FakeServiceManager, type FakeOptions, makeFakeServiceManager } from '../../../helpers/fake-service-manager.js';
 import { expectError, expectOk } from '../../../helpers/fleet.js';
 import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/service-setup.js';
 
-let home: TestHome;
+const home = useHome();
 let fake: FakeServiceManager;
 /** The user's HOME for these tests: unit files go under it. */
 let userHome: string;
@@ -19,7 +20,6 @@ async function useFake(options: FakeOptions = {}): Promise<void> {
 }
 
 beforeEach(async () => {
-  home = await makeHome();
   userHome = join(home.home, 'user');
   await mkdir(userHome);
   await useFake();
@@ -27,7 +27,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await fake.cleanup();
-  await home.cleanup();
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
