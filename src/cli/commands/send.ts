@@ -24,7 +24,7 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
-    // Past the limit, stop reading: the size check below refuses it.
+    // Past the limit, stop reading: the send refuses it (checkBodySize, in the envelope).
     if (size > MAX_TEXT_BYTES + 4) break;
     chunks.push(buffer);
   }
