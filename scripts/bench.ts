@@ -14,6 +14,10 @@
  * - send: `iapeer send` to a live idle demo peer, delivered and verified, against `node -e 0`;
  *   100 messages to 10 live peers from 10 parallel senders (total wall, per-message p50/p99);
  *   wake-on-send into a down demo peer, delivered.
+ * - send-io: what one `send` reads and runs, counted with strace (when it is installed):
+ *   registry reads (opens of peers.json), marker reads (listings of the identity's state
+ *   directory: one per readMarkers) and tmux client processes, for a send to a live idle
+ *   peer and for a wake-on-send.
  * - daemon: one supervise tick over 200 identities (100 live), median, against 200
  *   sequential `tmux has-session` calls timed in the same run; the RSS of a real `daemon run`
  *   (with the node flags its OS service uses) on that fleet after warm-up and after 5,000
@@ -335,6 +339,51 @@ async function benchSend(): Promise<Record<string, number>> {
   }
 }
 
+interface SendIo {
+  readonly registryReads: number;
+  readonly markerReads: number;
+  readonly tmuxCalls: number;
+}
+
+/** One traced `send`: strace follows node and its children, and lets go of each at its execve (so tmux servers are never traced). */
+function tracedSend(home: Home, target: string, identity: string): SendIo {
+  const trace = join(home.dir, `trace-${target}`);
+  const result = spawnSync('strace', ['-f', '-b', 'execve', '-qq', '-e', 'trace=openat,execve', '-o', trace, process.execPath, cli, 'send', target, '--message', 'counted'], {
+    env: home.env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`traced send failed: ${result.stderr}`);
+  const lines = readFileSync(trace, 'utf8').split('\n');
+  const stateDir = `${join(home.dir, 'state', identity)}"`;
+  return {
+    registryReads: lines.filter((line) => line.includes(`${join(home.dir, 'peers.json')}", O_RDONLY`)).length,
+    markerReads: lines.filter((line) => line.includes(stateDir) && line.includes('O_DIRECTORY')).length,
+    tmuxCalls: new Set(lines.filter((line) => /execve\("[^"]*\/tmux"/.test(line)).map((line) => line.split(' ')[0])).size,
+  };
+}
+
+async function benchSendIo(): Promise<Record<string, number>> {
+  if (spawnSync('strace', ['-V']).status !== 0) return { skipped: 1 };
+  const home = makeHome();
+  try {
+    await registerDemoPeers(home, ['io', 'iowake']);
+    iapeer(home, ['start', 'io']);
+    iapeer(home, ['send', 'io', '--message', 'warm-up']);
+    const live = tracedSend(home, 'io', 'demo-io');
+    const wake = tracedSend(home, 'iowake', 'demo-iowake');
+    return {
+      liveRegistryReads: live.registryReads,
+      liveMarkerReads: live.markerReads,
+      liveTmuxCalls: live.tmuxCalls,
+      wakeRegistryReads: wake.registryReads,
+      wakeMarkerReads: wake.markerReads,
+      wakeTmuxCalls: wake.tmuxCalls,
+    };
+  } finally {
+    cleanup(home);
+  }
+}
+
 const DAEMON_IDS = 200;
 const DAEMON_LIVE = 100;
 const TICK_RUNS = 21;
@@ -481,6 +530,16 @@ const SECTIONS: Record<string, { run: () => Promise<Results>; rows: (r: Results)
       ],
       ['wake-on-send into a down demo peer, delivered (median)', `${send['wakeMedianMs']} ms`, 'report', ''],
     ],
+  },
+  'send-io': {
+    run: benchSendIo,
+    rows: (io) =>
+      io['skipped'] === 1
+        ? [['send: reads and tmux calls', 'strace not installed', 'report', '']]
+        : [
+            ['send to a live peer: registry reads / marker reads / tmux calls', `${io['liveRegistryReads']} / ${io['liveMarkerReads']} / ${io['liveTmuxCalls']}`, 'report', ''],
+            ['wake-on-send: registry reads / marker reads / tmux calls', `${io['wakeRegistryReads']} / ${io['wakeMarkerReads']} / ${io['wakeTmuxCalls']}`, 'report', ''],
+          ],
   },
   daemon: {
     run: benchDaemon,

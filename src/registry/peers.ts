@@ -24,6 +24,32 @@ export function pickRuntime(peer: PeerRecord, runtime: string | undefined): stri
   return name;
 }
 
+/**
+ * What a verb's peer argument names: a registered peer (with the runtime asked for, else its
+ * first), or else an identity such as `claude-boris`. Every verb that names a peer takes both.
+ */
+export function requireTarget(registry: Registry, word: string, runtime: string | undefined): { peer: PeerRecord; runtime: string } {
+  const peer = findPeer(registry, word);
+  if (peer) return { peer, runtime: pickRuntime(peer, runtime) };
+  const named = findIdentity(registry, word);
+  if (named) {
+    if (runtime !== undefined && parseRuntimeName(runtime) !== named.runtime) {
+      throw new NotFoundError(`${word} is the identity of peer ${named.peer.personality} on ${named.runtime}; name the runtime once: iapeer <verb> ${named.peer.personality} ${parseRuntimeName(runtime)}`);
+    }
+    return named;
+  }
+  const identity = tryParseIdentity(word);
+  const owner = identity ? findPeer(registry, identity.personality) : undefined;
+  if (owner && identity) throw new NotFoundError(`peer ${owner.personality} has no runtime "${identity.runtime}" (it has: ${owner.runtimes.join(', ')})`);
+  // An identity of a runtime in use here (demo-scratch) is not offered as a new peer's name.
+  if (identity && registry.peers.some((one) => one.runtimes.includes(identity.runtime))) {
+    throw new NotFoundError(`no peer or identity named "${word.slice(0, 80)}": see 'iapeer list'`);
+  }
+  // Not registered: requirePeer says how to add it, or why the name cannot be a peer's.
+  const unknown = requirePeer(registry, word);
+  return { peer: unknown, runtime: pickRuntime(unknown, runtime) };
+}
+
 /** The registered peer and runtime an identity names (`demo-boris`), if both exist. */
 export function findIdentity(registry: Registry, identity: string): { peer: PeerRecord; runtime: string } | undefined {
   const parsed = tryParseIdentity(identity);

@@ -1,5 +1,5 @@
 import { readRegistry } from '../../registry/read-registry.js';
-import { pickRuntime, requirePeer } from '../../registry/peers.js';
+import { requireTarget } from '../../registry/peers.js';
 import type { AppContext } from '../context/app-context.js';
 import { withSessions } from '../context/session-context.js';
 import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
@@ -9,8 +9,7 @@ import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
  * on the caller's terminal; resolves with tmux's exit code once the terminal detaches.
  */
 export async function attachPeer(ctx: AppContext, input: { peer: string; runtime: string | undefined }): Promise<number> {
-  const peer = requirePeer(readRegistry(ctx.paths.registry), input.peer);
-  const runtime = pickRuntime(peer, input.runtime);
+  const { peer, runtime } = requireTarget(readRegistry(ctx.paths.registry), input.peer, input.runtime);
   const sctx = await withSessions(ctx);
   const result = await wakeAndDeliver(sctx, peer, runtime, 'start');
   if (result.outcome === 'woken') await ctx.log.write({ ev: 'start', identity: result.identity, outcome: 'woken' });

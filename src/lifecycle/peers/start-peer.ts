@@ -1,5 +1,5 @@
 import { readRegistry } from '../../registry/read-registry.js';
-import { pickRuntime, requirePeer } from '../../registry/peers.js';
+import { requireTarget } from '../../registry/peers.js';
 import type { AppContext } from '../context/app-context.js';
 import type { ServiceDeps } from '../services/service-setup.js';
 import { type AlwaysOnStart, startAlwaysOn } from '../services/always-on-service.js';
@@ -17,8 +17,7 @@ export async function startPeer(
   input: { peer: string; runtime: string | undefined },
   services: ServiceDeps = {},
 ): Promise<WakeOutcome | AlwaysOnStart> {
-  const peer = requirePeer(readRegistry(ctx.paths.registry), input.peer);
-  const runtime = pickRuntime(peer, input.runtime);
+  const { peer, runtime } = requireTarget(readRegistry(ctx.paths.registry), input.peer, input.runtime);
   const sctx = await withSessions(ctx);
   const result = peer.alwaysOn ? await startAlwaysOn(sctx, peer, runtime, services) : await wakeAndDeliver(sctx, peer, runtime, 'start');
   await ctx.log.write({ ev: 'start', identity: result.identity, outcome: result.outcome });

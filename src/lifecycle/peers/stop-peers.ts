@@ -4,9 +4,9 @@ import { formatIdentity } from '../../core/names.js';
 import { mapLimited } from '../../core/process/parallel.js';
 import { stateDirOf } from '../../core/paths.js';
 import { readMarkers, writeMarker } from '../../registry/markers.js';
-import { identitiesOf, pickRuntime, requirePeer } from '../../registry/peers.js';
+import { identitiesOf, requireTarget } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
-import type { PeerRecord } from '../../registry/schema.js';
+import { type PeerRecord, findPeer } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import type { ServiceDeps } from '../services/service-setup.js';
 import { preparePeerStop, stopPeerService } from '../services/always-on-service.js';
@@ -81,9 +81,12 @@ function identitiesToStop(ctx: AppContext, input: StopInput): Array<{ identity: 
   const registry = readRegistry(ctx.paths.registry);
   const of = (peer: PeerRecord, identities: string[]) => identities.map((identity) => ({ identity, alwaysOn: peer.alwaysOn }));
   if (input.all) return registry.peers.flatMap((peer) => of(peer, identitiesOf(peer)));
-  const peer = requirePeer(registry, input.peer as string);
-  if (input.runtime === undefined) return of(peer, identitiesOf(peer));
-  return of(peer, [formatIdentity({ runtime: pickRuntime(peer, input.runtime), personality: peer.personality })]);
+  const word = input.peer as string;
+  // A peer without a runtime means all its runtimes; an identity, that one.
+  const whole = input.runtime === undefined ? findPeer(registry, word) : undefined;
+  if (whole) return of(whole, identitiesOf(whole));
+  const { peer, runtime } = requireTarget(registry, word, input.runtime);
+  return of(peer, [formatIdentity({ runtime, personality: peer.personality })]);
 }
 
 export interface StopInput {

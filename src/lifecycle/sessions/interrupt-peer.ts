@@ -1,6 +1,6 @@
 import { RefusedError } from '../../core/errors.js';
 import { formatIdentity } from '../../core/names.js';
-import { pickRuntime, requirePeer } from '../../registry/peers.js';
+import { requireTarget } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import type { PaneInfo } from '../../transport/tmux/pane-liveness.js';
@@ -26,8 +26,7 @@ export interface PeerTarget {
  * worth interrupting, may show no prompt). A peer that is not live is refused, not woken.
  */
 async function requireLivePeer(ctx: AppContext, target: PeerTarget, options: { ready: boolean }): Promise<LivePeer> {
-  const peer = requirePeer(readRegistry(ctx.paths.registry), target.peer);
-  const name = pickRuntime(peer, target.runtime);
+  const { peer, runtime: name } = requireTarget(readRegistry(ctx.paths.registry), target.peer, target.runtime);
   const sctx = await withSessions(ctx);
   const identity = formatIdentity({ runtime: name, personality: peer.personality });
   const hint = `iapeer start ${peer.personality}${name === peer.runtimes[0] ? '' : ` ${name}`}`;
