@@ -9,6 +9,7 @@ import { fleetStatus } from '../lifecycle/sessions/observe-fleet.js';
 import { callerIdentity, selfFresh } from '../lifecycle/sessions/self-fresh.js';
 import { sendMessage } from '../lifecycle/messages/send-message.js';
 import { readRegistry } from '../registry/read-registry.js';
+import { AnsweringTransport } from './answering-transport.js';
 import { answer } from './tool-result.js';
 
 export interface McpServerOptions {
@@ -135,7 +136,10 @@ function selfFreshAnswering(ctx: AppContext, handoff: string | undefined, option
   });
 }
 
-/** Serves the tools on a stdio pair until the client goes away (its end of stdin closes). */
+/**
+ * Serves the tools on a stdio pair until the client goes away (its end of stdin closes);
+ * the calls still running then are finished and answered before the server closes.
+ */
 export async function runMcpServer(ctx: AppContext, stdin: Readable, stdout: Writable, options: McpServerOptions = {}): Promise<void> {
   const server = createMcpServer(ctx, options);
   const closed = new Promise<void>((resolve) => {
@@ -143,9 +147,15 @@ export async function runMcpServer(ctx: AppContext, stdin: Readable, stdout: Wri
   });
   // A line that is no JSON-RPC message is skipped; say so where the client's logs look.
   server.server.onerror = (error) => options.warn?.(error.message);
-  const end = () => void server.close();
+  const transport = new AnsweringTransport(new StdioServerTransport(stdin, stdout));
+  let ending = false;
+  const end = () => {
+    if (ending) return;
+    ending = true;
+    void transport.answered().then(() => server.close());
+  };
   stdin.once('end', end);
   stdin.once('close', end);
-  await server.connect(new StdioServerTransport(stdin, stdout));
+  await server.connect(transport);
   await closed;
 }

@@ -134,31 +134,62 @@ describe('iapeer mcp on stdio', () => {
 
   it('writes only protocol lines on stdout, skips a garbled line, and exits 0 when stdin closes', async () => {
     const cwd = await workDir(home, 'raw');
-    const child = spawn(process.execPath, [CLI, 'mcp'], { cwd, env: { ...home.env, PEER_IDENTITY: 'demo-a' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const lines = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
-      { jsonrpc: '2.0', method: 'notifications/initialized' },
-      'not json',
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
-    ];
-    child.stdin.end(lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n');
-    expect(await exit).toBe(0);
-    const replies = stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { jsonrpc: string; id: number; result: { isError?: boolean; content: { text: string }[] } });
+    const { replies, stderr, code } = await rawSession(cwd, 'demo-a', ['not json', { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'whoami', arguments: {} } }]);
+    expect(code).toBe(0);
     expect(replies.map((reply) => [reply.jsonrpc, reply.id]).sort()).toEqual([
       ['2.0', 1],
       ['2.0', 2],
     ]);
     const whoami = replies.find((reply) => reply.id === 2);
-    expect(whoami?.result.isError).toBe(true);
-    expect(whoami?.result.content[0]?.text).toBe('PEER_IDENTITY demo-a is not a registered peer and runtime');
+    expect(whoami?.result?.isError).toBe(true);
+    expect(whoami?.result?.content[0]?.text).toBe('PEER_IDENTITY demo-a is not a registered peer and runtime');
     expect(stderr).toMatch(/^iapeer: mcp: warning: .*not valid JSON\n$/);
   });
+
+  it('answers a call still running when stdin closes, then exits 0', async () => {
+    const aCwd = await addDemo('a');
+    const bCwd = await addDemo('b');
+    // b is down: the send wakes it and waits for its prompt, long after stdin has closed.
+    const send = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_to_peer', arguments: { to: 'b', message: 'sent as stdin closed' } } };
+    const { replies, stderr, code } = await rawSession(aCwd, 'demo-a', [send]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const answer = replies.find((reply) => reply.id === 2);
+    expect(answer?.result?.isError, JSON.stringify(answer)).toBeFalsy();
+    expect(answer?.result?.structuredContent).toMatchObject({ identity: 'demo-b', outcome: 'woken-delivered' });
+    const messages = (await transcript(bCwd)).filter((entry) => entry.kind === 'message');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.text).toContain(`id=${(answer?.result?.structuredContent as { id: string }).id}]`);
+  });
 });
+
+interface RawReply {
+  readonly jsonrpc: string;
+  readonly id: number;
+  readonly result?: { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, unknown> };
+}
+
+/**
+ * `iapeer mcp` driven by hand: initialize, then the given lines, then stdin ends at once.
+ * Returns every line it wrote on stdout (each must be JSON-RPC), its stderr and exit code.
+ */
+async function rawSession(cwd: string, peerIdentity: string, lines: readonly (string | Record<string, unknown>)[]): Promise<{ replies: RawReply[]; stderr: string; code: number | null }> {
+  const child = spawn(process.execPath, [CLI, 'mcp'], { cwd, env: { ...home.env, PEER_IDENTITY: peerIdentity }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const all = [
+    { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    ...lines,
+  ];
+  child.stdin.end(all.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n');
+  const code = await exit;
+  const replies = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RawReply);
+  return { replies, stderr, code };
+}
