@@ -3,6 +3,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import * as z from 'zod/mini';
 import { parseIdentity } from '../core/names.js';
+import { MAX_TOPIC_CHARS } from '../core/limits.js';
 import { VERSION } from '../core/version.js';
 import type { AppContext } from '../lifecycle/context/app-context.js';
 import { fleetStatus } from '../lifecycle/sessions/observe-fleet.js';
@@ -24,14 +25,21 @@ export interface McpServerOptions {
 
 // Bounds on what a client may send: the message and handoff sizes are checked by the operations.
 const MAX_TARGET_CHARS = 100;
-const MAX_TOPIC_CHARS = 100;
 const MAX_ATTACHMENTS = 32;
 const MAX_PATH_CHARS = 4096;
 
 const sendShape = {
   to: z.string().check(z.minLength(1), z.maxLength(MAX_TARGET_CHARS), z.describe('a peer name (its live runtime, else its first) or an identity such as claude-boris')),
   message: z.string().check(z.describe('the message, at most 256 KiB')),
-  topic: z.optional(z.string().check(z.maxLength(MAX_TOPIC_CHARS), z.describe('a one-word topic for the header (letters, digits and . _ : / @ + -)'))),
+  topic: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(MAX_TOPIC_CHARS),
+        z.describe(`a one-word topic for the header: 1-${MAX_TOPIC_CHARS} of letters, digits and . _ : / @ + -, starting with a letter or digit`),
+      ),
+  ),
   attachments: z.optional(
     z
       .array(z.string().check(z.minLength(1), z.maxLength(MAX_PATH_CHARS)))

@@ -1,10 +1,10 @@
 import { UsageError } from '../../core/errors.js';
-import { MAX_TEXT_BYTES } from '../../core/limits.js';
+import { MAX_TEXT_BYTES, MAX_TOPIC_CHARS } from '../../core/limits.js';
 
 /** Who a message is from when no peer sent it. */
 export const OPERATOR = 'operator';
 export const DEFAULT_TOPIC = 'none';
-const TOPIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,63}$/;
+const TOPIC_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,${MAX_TOPIC_CHARS - 1}}$`);
 
 export interface Envelope {
   readonly from: string;
@@ -30,7 +30,7 @@ export function parseTopic(topic: string | undefined): string {
   if (topic === undefined) return DEFAULT_TOPIC;
   if (!TOPIC_PATTERN.test(topic)) {
     throw new UsageError(
-      `invalid topic ${JSON.stringify(topic.slice(0, 70))}: use 1-64 of letters, digits and . _ : / @ + -, starting with a letter or digit`,
+      `invalid topic ${JSON.stringify(topic.slice(0, 70))}: use 1-${MAX_TOPIC_CHARS} of letters, digits and . _ : / @ + -, starting with a letter or digit`,
       'EINVALIDVALUE',
     );
   }

@@ -143,6 +143,22 @@ describe('iapeer mcp tools', () => {
     expect(await listQueue(contextFor())).toEqual([]);
   });
 
+  it('send_to_peer takes a topic of up to 64 characters, as the CLI does, and its schema says so', async () => {
+    const client = await connect('demo-a');
+    const send = (await client.listTools()).tools.find((tool) => tool.name === 'send_to_peer');
+    expect(send?.inputSchema.properties?.['topic']).toMatchObject({ type: 'string', minLength: 1, maxLength: 64 });
+    // b is stopped: reaching that refusal means the topic was accepted.
+    await writeMarker(stateDirOf(contextFor().paths, 'demo-b'), 'stopped', { at: new Date().toISOString() });
+    const longest = await call(client, 'send_to_peer', { to: 'b', message: 'hi', topic: 't'.repeat(64) });
+    expect(longest.isError).toBe(true);
+    expect(textOf(longest)).toMatch(/^demo-b is stopped/);
+    const tooLong = await call(client, 'send_to_peer', { to: 'b', message: 'hi', topic: 't'.repeat(65) });
+    expect(tooLong.isError).toBe(true);
+    expect(textOf(tooLong)).toMatch(/\btopic\b/);
+    expect(textOf(tooLong)).toMatch(/\b64\b/);
+    expect(await listQueue(contextFor())).toEqual([]);
+  });
+
   it('self_fresh marks the caller with its handoff and answers', async () => {
     const result = await call(await connect('demo-a'), 'self_fresh', { handoff: 'carry on with step 3' });
     expect(result.isError).toBeFalsy();
