@@ -39,7 +39,7 @@ export interface SendResult {
 function senderOf(ctx: AppContext, registry: Registry, from: string | undefined): string {
   if (from !== undefined) {
     if (from === OPERATOR || findIdentity(registry, from)) return from;
-    throw new UsageError(`--from ${JSON.stringify(from.slice(0, 80))} is not a registered identity (e.g. claude-boris; see iapeer list) nor ${OPERATOR}`, 'EINVALIDFROM');
+    throw new UsageError(`from ${JSON.stringify(from.slice(0, 80))} is not a registered identity (e.g. claude-boris; see iapeer list) nor ${OPERATOR}`, 'EINVALIDFROM');
   }
   const caller = ctx.config.peerIdentity;
   if (caller === undefined) return OPERATOR;
@@ -47,12 +47,20 @@ function senderOf(ctx: AppContext, registry: Registry, from: string | undefined)
   throw new UsageError(`PEER_IDENTITY ${JSON.stringify(caller.slice(0, 80))} is not a registered identity; pass --from <identity> or --from ${OPERATOR}`, 'EINVALIDFROM');
 }
 
+/** A peer's message to itself would land in its own prompt: refused, naming where the sender came from. */
+function refuseSelfSend(from: string, identity: string, fromCaller: boolean): void {
+  if (from !== identity) return;
+  const sender = fromCaller ? `${from} is the sender (PEER_IDENTITY, the session this runs in)` : `${from} is the sender`;
+  const otherwise = fromCaller ? `, or send it from ${OPERATOR}` : '';
+  throw new UsageError(`${sender} and the target: a peer cannot message itself (it would land in its own prompt); name another peer${otherwise}`, 'ESELFSEND');
+}
+
 async function attachmentPaths(cwd: string, paths: readonly string[]): Promise<string[]> {
   return Promise.all(
     paths.map(async (path) => {
       const absolute = resolve(cwd, path);
       const info = await stat(absolute).catch(() => undefined);
-      if (!info) throw new UsageError(`--attachment ${JSON.stringify(path)}: no such file or directory`, 'ENOATTACHMENT');
+      if (!info) throw new UsageError(`attachment ${JSON.stringify(path)}: no such file or directory`, 'ENOATTACHMENT');
       return absolute;
     }),
   );
@@ -91,6 +99,7 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
   const sctx = await withSessions(ctx);
   const { peer, runtime } = await resolveTarget(sctx, registry, input.target);
   const identity = formatIdentity({ runtime, personality: peer.personality });
+  refuseSelfSend(from, identity, input.from === undefined);
   // Held from the read to the delivery: no other delivery changes the identity in between.
   return lockDelivery(ctx, identity, async () => {
     const markers = readMarkers(stateDirOf(ctx.paths, identity));

@@ -39,15 +39,14 @@ export interface SelfFreshHooks {
 export async function selfFresh(ctx: AppContext, input: { handoff: string | undefined }, hooks: SelfFreshHooks = {}): Promise<{ identity: string }> {
   const identity = callerIdentity(ctx);
   const handoff = input.handoff ?? null;
-  if (handoff !== null && Buffer.byteLength(handoff) > MAX_TEXT_BYTES) {
-    throw new UsageError(`--handoff is over ${MAX_TEXT_BYTES} bytes, the bound of a message`, 'EINVALIDVALUE');
-  }
+  const bytes = handoff === null ? 0 : Buffer.byteLength(handoff);
+  if (bytes > MAX_TEXT_BYTES) throw new UsageError(`the handoff is ${bytes} bytes, over the ${MAX_TEXT_BYTES}-byte limit of a message`, 'EINVALIDVALUE');
   const sctx = await withSessions(ctx);
   await lockIdentities(ctx, [identity], async () => {
     const dir = stateDirOf(ctx.paths, identity);
     const running = lastSpawnUnaccounted(readMarkers(dir));
     await writeMarker(dir, 'new-eager', { at: ctx.now().toISOString(), handoff });
-    await ctx.log.write({ ev: 'self-fresh', identity, handoff: handoff === null ? 0 : Buffer.byteLength(handoff) });
+    await ctx.log.write({ ev: 'self-fresh', identity, handoff: bytes });
     // The end counts for the crash-loop guard: an agent that self-freshes at every start gets blocked.
     if (running) await recordDeath(ctx, identity, undefined, { selfFresh: true });
     hooks.onMarked?.(identity);

@@ -40,7 +40,7 @@ export function parseTopic(topic: string | undefined): string {
 export function checkBodySize(body: string): void {
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_TEXT_BYTES) {
-    throw new UsageError(`the message is ${bytes} bytes, over the ${MAX_TEXT_BYTES}-byte limit; send a file as an --attachment instead`, 'ETOOLARGE');
+    throw new UsageError(`the message is ${bytes} bytes, over the ${MAX_TEXT_BYTES}-byte limit; send a file as an attachment instead`, 'ETOOLARGE');
   }
 }
 

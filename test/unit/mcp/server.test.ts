@@ -143,6 +143,42 @@ describe('iapeer mcp tools', () => {
     expect(await listQueue(contextFor())).toEqual([]);
   });
 
+  it('send_to_peer refuses a message to the caller itself, by identity or by its peer name', async () => {
+    const client = await connect('demo-a');
+    for (const to of ['demo-a', 'a']) {
+      const result = await call(client, 'send_to_peer', { to, message: 'note to self' });
+      expect(result.isError, to).toBe(true);
+      expect(textOf(result), to).toBe('demo-a is the sender and the target: a peer cannot message itself (it would land in its own prompt); name another peer');
+    }
+    expect(await listQueue(contextFor())).toEqual([]);
+  });
+
+  it('every tool error is told in the words of the tool, never a CLI option', async () => {
+    await writeMarker(stateDirOf(contextFor().paths, 'demo-b'), 'stopped', { at: new Date().toISOString() });
+    const caller = await connect('demo-a');
+    const nobody = await connect();
+    const cases: readonly [Client, string, Record<string, unknown>, string | RegExp][] = [
+      [nobody, 'send_to_peer', { to: 'b', message: 'hi' }, /^PEER_IDENTITY is not set: /],
+      [nobody, 'self_fresh', {}, /^PEER_IDENTITY is not set: /],
+      [caller, 'send_to_peer', { to: 'nobody', message: 'hi' }, 'no peer or identity named "nobody": see iapeer list'],
+      [caller, 'send_to_peer', { to: 'b', message: 'hi', topic: 'two words' }, /^invalid topic "two words": use 1-64 of letters/],
+      [caller, 'send_to_peer', { to: 'b', message: 'x'.repeat(256 * 1024 + 1) }, 'the message is 262145 bytes, over the 262144-byte limit; send a file as an attachment instead'],
+      [caller, 'send_to_peer', { to: 'b', message: 'hi', attachments: ['no-such-file'] }, 'attachment "no-such-file": no such file or directory'],
+      [caller, 'send_to_peer', { to: 'b', message: 'hi' }, 'demo-b is stopped: nothing was sent or queued; start it first: iapeer start b demo'],
+      [caller, 'send_to_peer', { to: 'a', message: 'hi' }, /^demo-a is the sender and the target: /],
+      [caller, 'self_fresh', { handoff: 'x'.repeat(256 * 1024 + 1) }, 'the handoff is 262145 bytes, over the 262144-byte limit of a message'],
+    ];
+    for (const [client, name, args, says] of cases) {
+      const result = await call(client, name, args);
+      const text = textOf(result);
+      expect(result.isError, text).toBe(true);
+      expect(text).toMatch(typeof says === 'string' ? new RegExp(`^${says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : says);
+      expect(text).not.toMatch(/(^|[\s(])--[a-z]/);
+    }
+    expect(await listQueue(contextFor())).toEqual([]);
+    expect(readMarkers(stateDirOf(contextFor().paths, 'demo-a'))['new-eager']).toBeUndefined();
+  });
+
   it('send_to_peer takes a topic of up to 64 characters, as the CLI does, and its schema says so', async () => {
     const client = await connect('demo-a');
     const send = (await client.listTools()).tools.find((tool) => tool.name === 'send_to_peer');
