@@ -1,24 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CorruptFileError, NotFoundError } from '../../../src/core/errors.js';
 import { builtinRuntimes } from '../../../src/runtimes/builtin-runtimes.js';
 import { matchesLine } from '../../../src/transport/screen/readiness.js';
 import { loadRuntimes, parseRuntimesFile, requireRuntime } from '../../../src/runtimes/load-runtimes.js';
+import { useTempDir } from '../../helpers/use-temp-dir.js';
 
 const NODE = '/usr/local/bin/node';
 const FILE = '/home/u/.iapeer/runtimes.json';
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iapeer-runtimes-'));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('iapeer-runtimes-', { shared: true });
 
 function parse(json: unknown) {
   return parseRuntimesFile(FILE, JSON.stringify(json), builtinRuntimes(NODE));
@@ -36,7 +28,7 @@ function corruptErrorOf(fn: () => unknown): CorruptFileError {
 
 describe('loadRuntimes', () => {
   it('gives the built-ins claude, codex and demo when there is no runtimes.json', async () => {
-    const table = await loadRuntimes(join(dir, 'absent.json'), NODE);
+    const table = await loadRuntimes(join(dir(), 'absent.json'), NODE);
     expect([...table.keys()].sort()).toEqual(['claude', 'codex', 'demo']);
     for (const runtime of table.values()) {
       expect(runtime.interrupt).toBe('Escape');
@@ -64,7 +56,7 @@ describe('loadRuntimes', () => {
   });
 
   it('adds and overrides runtimes from a real file', async () => {
-    const file = join(dir, 'runtimes.json');
+    const file = join(dir(), 'runtimes.json');
     await writeFile(
       file,
       JSON.stringify({
@@ -106,7 +98,7 @@ describe('loadRuntimes', () => {
   });
 
   it('names the file when it is invalid', async () => {
-    const file = join(dir, 'broken.json');
+    const file = join(dir(), 'broken.json');
     await writeFile(file, '{"runtimes": {');
     const error = await loadRuntimes(file, NODE).then(
       () => undefined,

@@ -1,14 +1,14 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/core/config.js';
 import { type AppContext, createContext } from '../../../../src/lifecycle/context/app-context.js';
 import { installDaemonService, planDaemonInstall, uninstallDaemonService } from '../../../../src/lifecycle/services/install-daemon-service.js';
 import { preparePeerStop, stopPeerService } from '../../../../src/lifecycle/services/always-on-service.js';
 import type { ExecResult, ServiceExec } from '../../../../src/transport/services/service-exec.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('iapeer-service-lifecycle-');
 let ctx: AppContext;
 let calls: string[][];
 let offline: boolean;
@@ -20,28 +20,23 @@ const exec: ServiceExec = (file, args) => {
   return Promise.resolve(result);
 };
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iapeer-service-lifecycle-'));
-  const env = { HOME: dir, IAPEER_HOME: join(dir, 'fleet'), PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-  ctx = createContext({ config: loadConfig(env, dir), env, cwd: dir, nodeBin: process.execPath });
+beforeEach(() => {
+  const env = { HOME: dir(), IAPEER_HOME: join(dir(), 'fleet'), PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+  ctx = createContext({ config: loadConfig(env, dir()), env, cwd: dir(), nodeBin: process.execPath });
   calls = [];
   offline = false;
 });
 
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const unitDir = () => join(dir, '.config', 'systemd', 'user');
+const unitDir = () => join(dir(), '.config', 'systemd', 'user');
 
 describe('daemon service operations through the exec seam', () => {
   it('plans for either manager without running anything or writing anything', async () => {
     const plan = await planDaemonInstall(ctx, { target: undefined }, { exec, platform: 'darwin', uid: 501 });
     expect(plan.target).toBe('launchd');
-    expect(plan.file).toMatch(new RegExp(`^${dir}/Library/LaunchAgents/dev\\.iapeer\\.daemon\\.[0-9a-f]{8}\\.plist$`));
+    expect(plan.file).toMatch(new RegExp(`^${dir()}/Library/LaunchAgents/dev\\.iapeer\\.daemon\\.[0-9a-f]{8}\\.plist$`));
     expect(plan.steps.map((step) => step.argv.join(' '))).toContain(`launchctl bootstrap gui/501 ${plan.file}`);
     expect(calls).toEqual([]);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir())).toEqual([]);
   });
 
   it('installs and uninstalls with the exact systemctl commands, in order', async () => {

@@ -1,8 +1,7 @@
-import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'plist';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../../../src/core/errors.js';
 import {
   type ServiceSpec,
@@ -16,6 +15,7 @@ import {
   showCommand,
 } from '../../../../src/transport/services/service-files.js';
 import { deleteServiceFile, readServiceFile, writeServiceFile } from '../../../../src/transport/services/service-store.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
 const USER_HOME = '/Users/ana';
 const DEFAULT_HOME = '/Users/ana/.iapeer';
@@ -165,16 +165,10 @@ describe('showCommand', () => {
 });
 
 describe('service files on disk', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'iapeer-service-files-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('iapeer-service-files-', { shared: true });
 
   it('writes a new file, keeps an unchanged one, rewrites a changed one, deletes only its own', async () => {
-    const file = join(dir, 'user', 'systemd', 'iapeer-daemon.service');
+    const file = join(dir(), 'user', 'systemd', 'iapeer-daemon.service');
     const text = renderUnit(spec());
     expect(await readServiceFile(file)).toEqual({ state: 'absent' });
     expect(await writeServiceFile(file, text, await readServiceFile(file))).toBe('new');
@@ -190,18 +184,18 @@ describe('service files on disk', () => {
   });
 
   it('refuses a file without the marker, or a symlink, and leaves it as it was', async () => {
-    const file = join(dir, 'foreign.service');
+    const file = join(dir(), 'foreign.service');
     await writeFile(file, '[Service]\nExecStart=/bin/true\n');
     await expect(readServiceFile(file)).rejects.toThrow(/foreign\.service exists but was not written by iapeer.*move it aside/);
     await expect(deleteServiceFile(file)).rejects.toThrow(RefusedError);
     expect(await readFile(file, 'utf8')).toBe('[Service]\nExecStart=/bin/true\n');
 
-    const target = join(dir, 'target.service');
+    const target = join(dir(), 'target.service');
     await writeFile(target, renderUnit(spec()));
-    const link = join(dir, 'link.service');
+    const link = join(dir(), 'link.service');
     await symlink(target, link);
     await expect(readServiceFile(link)).rejects.toThrow(/link\.service is not a plain file iapeer wrote/);
-    await mkdir(join(dir, 'adir.service'));
-    await expect(readServiceFile(join(dir, 'adir.service'))).rejects.toThrow(RefusedError);
+    await mkdir(join(dir(), 'adir.service'));
+    await expect(readServiceFile(join(dir(), 'adir.service'))).rejects.toThrow(RefusedError);
   });
 });
