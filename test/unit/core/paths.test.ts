@@ -1,22 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, RefusedError } from '../../../src/core/errors.js';
 import { assertHomeSafe, checkSockDirIfPresent, ensureHome, ensurePrivateDir, ensureSockDir, pathsFor } from '../../../src/core/paths.js';
-import { LifecycleLog } from '../../../src/lifecycle/log/lifecycle-log.js';
-import { rotateLog } from '../../../src/lifecycle/log/rotate-log.js';
 import { useTempDir } from '../../helpers/use-temp-dir.js';
 
 const dir = useTempDir('iapeer-home-checks-');
@@ -142,51 +129,5 @@ describe('the socket directory', () => {
   it('an open existing one is refused by the check that creates nothing', async () => {
     const open = subdir('sock', 0o755);
     await expect(checkSockDirIfPresent(pathsWith(open))).rejects.toThrow(`socket directory ${open} has mode 0755, open to other users; run: chmod 700 ${open}`);
-  });
-});
-
-describe('the lifecycle log', () => {
-  const event = { ev: 'stop', identity: 'demo-ada', was: 'down' } as const;
-
-  function logAt(file: string, errors: unknown[], maxBytes = 1 << 20): LifecycleLog {
-    return new LifecycleLog(file, { maxBytes, keep: 2, onError: (error) => errors.push(error) });
-  }
-
-  it('does not write through a symlinked log or log directory; the failure is reported, not thrown', async () => {
-    const victim = join(dir(), 'victim');
-    writeFileSync(victim, 'precious\n');
-    mkdirSync(join(dir(), 'logs'), { mode: 0o700 });
-    symlinkSync(victim, join(dir(), 'logs', 'lifecycle.log'));
-    const errors: unknown[] = [];
-    await logAt(join(dir(), 'logs', 'lifecycle.log'), errors).write(event);
-    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
-
-    const elsewhere = subdir('elsewhere');
-    symlinkSync(elsewhere, join(dir(), 'linked-logs'));
-    await logAt(join(dir(), 'linked-logs', 'lifecycle.log'), errors).write(event);
-    expect(readdirSync(elsewhere)).toEqual([]);
-    expect(errors.map((error) => (error as Error).message)).toEqual([
-      expect.stringMatching(/lifecycle log .* is a symlink/),
-      expect.stringMatching(/log directory .*linked-logs is a symlink/),
-    ]);
-  });
-
-  it('does not wait on a FIFO log', async () => {
-    mkdirSync(join(dir(), 'logs'), { mode: 0o700 });
-    execFileSync('mkfifo', [join(dir(), 'logs', 'lifecycle.log')]);
-    const errors: unknown[] = [];
-    await logAt(join(dir(), 'logs', 'lifecycle.log'), errors).write(event);
-    expect((errors[0] as Error).message).toMatch(/lifecycle log .* is a fifo/);
-  });
-
-  it('rotation leaves a symlinked log alone', async () => {
-    const victim = join(dir(), 'victim');
-    writeFileSync(victim, 'x'.repeat(10_000));
-    const file = join(dir(), 'lifecycle.log');
-    symlinkSync(victim, file);
-    await rotateLog(file, { maxBytes: 4096, keep: 2 });
-    expect(lstatSync(file).isSymbolicLink()).toBe(true);
-    expect(existsSync(`${file}.1`)).toBe(false);
-    expect(readFileSync(victim, 'utf8')).toHaveLength(10_000);
   });
 });
