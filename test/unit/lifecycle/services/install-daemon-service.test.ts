@@ -1,5 +1,5 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/core/config.js';
 import { type AppContext, createContext } from '../../../../src/lifecycle/context/app-context.js';
@@ -29,6 +29,14 @@ beforeEach(() => {
 
 const unitDir = () => join(dir(), '.config', 'systemd', 'user');
 
+/** An iapeer command that is there, for the install's check, whether or not dist/ was built. */
+async function iapeerCli(): Promise<string> {
+  const cli = join(dir(), 'opt', 'iapeer', 'cli.cjs');
+  await mkdir(dirname(cli), { recursive: true });
+  await writeFile(cli, '');
+  return cli;
+}
+
 describe('daemon service operations through the exec seam', () => {
   it('plans for either manager without running anything or writing anything', async () => {
     const plan = await planDaemonInstall(ctx, { target: undefined }, { exec, platform: 'darwin', uid: 501 });
@@ -40,7 +48,8 @@ describe('daemon service operations through the exec seam', () => {
   });
 
   it('installs and uninstalls with the exact systemctl commands, in order', async () => {
-    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000 });
+    const cli = await iapeerCli();
+    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000, cliPath: cli });
     const unit = installed.name;
     expect(unit).toMatch(/^iapeer-daemon-[0-9a-f]{8}\.service$/);
     expect(calls).toEqual([
@@ -50,7 +59,9 @@ describe('daemon service operations through the exec seam', () => {
       ['systemctl', '--user', 'enable', '--now', unit],
       ['loginctl', 'show-user', '1000', '--property=Linger', '--value'],
     ]);
-    expect(await readFile(join(unitDir(), unit), 'utf8')).toMatch(/^# Written by iapeer/);
+    const text = await readFile(join(unitDir(), unit), 'utf8');
+    expect(text).toMatch(/^# Written by iapeer/);
+    expect(text).toContain(`"${cli}" "daemon" "run"`);
     calls = [];
     expect(await uninstallDaemonService(ctx, { exec, platform: 'linux', uid: 1000 })).toMatchObject({ removed: true });
     expect(calls).toEqual([
@@ -59,6 +70,15 @@ describe('daemon service operations through the exec seam', () => {
       ['systemctl', '--user', 'daemon-reload'],
     ]);
     expect(await readdir(unitDir())).toEqual([]);
+  });
+
+  it('refuses to install a service whose iapeer command is not there, writing and running nothing', async () => {
+    const cli = join(dir(), 'opt', 'iapeer', 'absent.cjs');
+    await expect(installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000, cliPath: cli })).rejects.toThrow(
+      `the service would fail: the iapeer command ${cli} is not there`,
+    );
+    expect(calls).toEqual([]);
+    expect(await readdir(dir())).toEqual([]);
   });
 });
 
@@ -72,7 +92,7 @@ describe('stopping an always-on peer’s service', () => {
 
   it('refuses a file iapeer did not write, stops its own, and skips an unreachable manager', async () => {
     await mkdir(unitDir(), { recursive: true });
-    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000 });
+    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000, cliPath: await iapeerCli() });
     const unit = installed.name.replace('iapeer-daemon', 'iapeer-peer-demo-boris');
     const file = join(unitDir(), unit);
 
