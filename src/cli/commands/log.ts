@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { escapeControlKeepNewlines } from '../../core/text/terminal-text.js';
 import { type LogQuery, isEmptyQuery, lineObject, parseLogQuery, selectLine } from '../../lifecycle/log/log-filter.js';
-import { followLog, readLog } from '../../lifecycle/log/read-log.js';
+import { followLog } from '../../lifecycle/log/follow-log.js';
+import { readLog } from '../../lifecycle/log/read-log.js';
 import type { Verb } from '../context-from-env.js';
 import { type Io, untilStopped } from '../io.js';
 import { nearest, shown } from '../output.js';

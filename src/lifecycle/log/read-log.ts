@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RefusedError, errnoCode } from '../../core/errors.js';
 import { kindOf } from '../../core/fs/safe-fs.js';
 import { rotatedName } from './log-rotation.js';
@@ -16,9 +15,6 @@ const NEWLINE = 0x0a;
  * earlier than lines above it; a rotated file is skipped for `--since` only this far before.
  */
 const SKIP_SLACK_MS = 60_000;
-export const FOLLOW_POLL_MS = 200;
-/** How long a file rotated away is still read, for a writer that opened it just before the rename. */
-export const RETIRE_MS = 5000;
 
 /** The log itself at 0, then its rotated files: `lifecycle.log.1` newest … `.N` oldest. */
 function nameAt(file: string, index: number): string {
@@ -32,7 +28,7 @@ interface LogFile {
   readonly key: string;
 }
 
-function keyOf(info: { dev: number; ino: number }): string {
+export function keyOf(info: { dev: number; ino: number }): string {
   return `${info.dev}:${info.ino}`;
 }
 
@@ -57,7 +53,7 @@ async function openLogFile(path: string): Promise<LogFile | undefined> {
   return { handle, path, key: keyOf(info) };
 }
 
-async function closeAll(files: Iterable<LogFile>): Promise<void> {
+export async function closeAll(files: Iterable<LogFile>): Promise<void> {
   await Promise.all([...files].map((file) => file.handle.close().catch(() => undefined)));
 }
 
@@ -80,7 +76,7 @@ async function highestListed(file: string): Promise<number> {
  * whatever it is renamed to. Past the last name listed, opening goes on while files are
  * found, for those a rotation shifted there meanwhile.
  */
-async function openNewestFirst(file: string, stopAt?: string): Promise<{ files: LogFile[]; found: boolean }> {
+export async function openNewestFirst(file: string, stopAt?: string): Promise<{ files: LogFile[]; found: boolean }> {
   const listed = await highestListed(file);
   const files: LogFile[] = [];
   const seen = new Set<string>();
@@ -112,7 +108,7 @@ async function openNewestFirst(file: string, stopAt?: string): Promise<{ files: 
  * Reads one open file's lines from a position, a chunk at a time. Split as bytes on the
  * newline, which no UTF-8 sequence contains, then decoded a chunk at once: the fast path.
  */
-class LineReader {
+export class LineReader {
   private position = 0;
   /** Bytes read after the last newline, kept at the start of the buffer. */
   private held = 0;
@@ -197,7 +193,7 @@ export interface ReadLogOptions {
 }
 
 /** Older files first: the newest is read as it grows, the rest whole, skipped when `notBeforeMs` rules them out. */
-async function* backlog(files: readonly LogFile[], options: ReadLogOptions): AsyncGenerator<string[]> {
+export async function* backlog(files: readonly LogFile[], options: ReadLogOptions): AsyncGenerator<string[]> {
   for (const file of [...files].reverse().slice(0, -1)) {
     if (options.notBeforeMs !== undefined && (await endsBefore(file, options.notBeforeMs))) continue;
     yield* wholeFile(file);
@@ -217,85 +213,5 @@ export async function* readLog(file: string, options: ReadLogOptions = {}): Asyn
     if (newest !== undefined) yield* wholeFile(newest);
   } finally {
     await closeAll(files);
-  }
-}
-
-export interface FollowLogOptions extends ReadLogOptions {
-  readonly signal: AbortSignal;
-  readonly pollMs?: number;
-  readonly retireMs?: number;
-}
-
-/** Whether `file` now names another file than `key` (or none): it was rotated. */
-async function renamedAway(file: string, key: string): Promise<boolean> {
-  return lstat(file).then(
-    (info) => keyOf(info) !== key,
-    () => true,
-  );
-}
-
-/**
- * Like readLog, then keeps yielding lines as they are written until `signal` aborts,
- * across rotations: when the name moves on, the file being read is read to its end, the
- * files rotated in after it are read whole, and the new file becomes the one followed.
- * A line is yielded only once its newline is written. A file rotated away is still read
- * for a while (RETIRE_MS), for a writer that opened it just before the rename.
- */
-export async function* followLog(file: string, options: FollowLogOptions): AsyncGenerator<readonly string[]> {
-  const { signal } = options;
-  const pollMs = options.pollMs ?? FOLLOW_POLL_MS;
-  const retireMs = options.retireMs ?? RETIRE_MS;
-  let current: LineReader | undefined;
-  let retiring: Array<{ reader: LineReader; untilMs: number }> = [];
-  let starting = true;
-  try {
-    while (!signal.aborted) {
-      const now = Date.now();
-      for (const { reader, untilMs } of retiring) {
-        yield* reader.lines();
-        if (now < untilMs) continue;
-        const rest = reader.rest();
-        if (rest.length > 0) yield rest;
-        await reader.file.handle.close();
-      }
-      retiring = retiring.filter(({ untilMs }) => now < untilMs);
-      if (current === undefined) {
-        const { files } = await openNewestFirst(file);
-        const [newest] = files;
-        if (newest !== undefined) {
-          current = new LineReader(newest);
-          try {
-            // Files found after the first look were all written since: read them whole.
-            yield* backlog(files, starting ? options : {});
-          } finally {
-            await closeAll(files.slice(1));
-          }
-        }
-      } else if (await renamedAway(file, current.file.key)) {
-        const { files, found } = await openNewestFirst(file, current.file.key);
-        // Not found: the file followed was deleted, not rotated; only a new log comes after it.
-        const newer = found ? files : files.filter((opened, index) => index === 0 && opened.path === file);
-        await closeAll(files.filter((opened) => !newer.includes(opened)));
-        const [newest] = newer;
-        if (newest !== undefined) {
-          yield* current.lines();
-          retiring.push({ reader: current, untilMs: Date.now() + retireMs });
-          current = new LineReader(newest);
-          try {
-            yield* backlog(newer, {});
-          } finally {
-            await closeAll(newer.slice(1));
-          }
-        }
-      }
-      starting = false;
-      if (current !== undefined) {
-        await current.restartIfTruncated();
-        yield* current.lines();
-      }
-      await sleep(pollMs, undefined, { signal }).catch(() => undefined);
-    }
-  } finally {
-    await closeAll([...retiring.map(({ reader }) => reader), ...(current ? [current] : [])].map((reader) => reader.file));
   }
 }

@@ -26,6 +26,8 @@ export interface ServiceDeps {
   readonly exec?: ServiceExec;
   readonly platform?: NodeJS.Platform;
   readonly uid?: number;
+  /** The iapeer command the service runs: by default this iapeer's own (built) one. */
+  readonly cliPath?: string;
 }
 
 /** One service, rendered for one manager, with the manager that loads it. */
@@ -72,7 +74,7 @@ export function serviceFor(ctx: AppContext, role: ServiceRole, target: ServiceTa
   const spec: ServiceSpec = {
     role,
     names,
-    program: [ctx.nodeBin, ...SERVICE_NODE_FLAGS, iapeerCliPath(), ...words],
+    program: [ctx.nodeBin, ...SERVICE_NODE_FLAGS, deps.cliPath ?? iapeerCliPath(), ...words],
     env: serviceEnv(target, ctx.childEnv, { home: ctx.paths.home, userHome }),
     workingDirectory: userHome,
     logFile: join(ctx.paths.logsDir, names.logName),

@@ -1,20 +1,16 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agentsToTest } from '../../agents/agent-homes.js';
+import { useTempDir } from '../../helpers/use-temp-dir.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iapeer-agents-guard-'));
-});
+const dir = useTempDir('iapeer-agents-guard-');
 afterEach(() => {
   vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function binDirWith(names: readonly string[]): string {
-  const bin = join(dir, 'node_modules', '.bin');
+  const bin = join(dir(), 'node_modules', '.bin');
   mkdirSync(bin, { recursive: true });
   for (const name of names) {
     writeFileSync(join(bin, name), '#!/bin/sh\n');
@@ -27,7 +23,7 @@ describe('agentsToTest, the guard of the real-agents suite', () => {
   it('under CI, throws when the CLIs are missing instead of skipping, naming what is missing and where', () => {
     const bin = binDirWith(['claude']);
     for (const CI of ['true', '1']) expect(() => agentsToTest({ CI }, bin)).toThrow(new RegExp(`codex .*${bin.replace(/[.]/g, '\\.')}.*CI`));
-    expect(() => agentsToTest({ CI: 'true', IAPEER_AGENTS_PREFIX: join(dir, 'none') })).toThrow(/claude and codex/);
+    expect(() => agentsToTest({ CI: 'true', IAPEER_AGENTS_PREFIX: join(dir(), 'none') })).toThrow(/claude and codex/);
   });
 
   it('outside CI, skips with a message on stderr saying how to install them', () => {
@@ -47,6 +43,6 @@ describe('agentsToTest, the guard of the real-agents suite', () => {
 
   it('finds them under IAPEER_AGENTS_PREFIX, where scripts/install-agents.sh puts them', () => {
     binDirWith(['claude', 'codex']);
-    expect(agentsToTest({ CI: 'true', IAPEER_AGENTS_PREFIX: dir })).toBe(true);
+    expect(agentsToTest({ CI: 'true', IAPEER_AGENTS_PREFIX: dir() })).toBe(true);
   });
 });

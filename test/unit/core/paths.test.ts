@@ -1,35 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, RefusedError } from '../../../src/core/errors.js';
 import { assertHomeSafe, checkSockDirIfPresent, ensureHome, ensurePrivateDir, ensureSockDir, pathsFor } from '../../../src/core/paths.js';
-import { LifecycleLog } from '../../../src/lifecycle/log/lifecycle-log.js';
-import { rotateLog } from '../../../src/lifecycle/log/rotate-log.js';
+import { useTempDir } from '../../helpers/use-temp-dir.js';
 
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iapeer-home-checks-'));
-});
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('iapeer-home-checks-');
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -41,7 +18,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 function subdir(name: string, mode = 0o700): string {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   mkdirSync(path);
   chmodSync(path, mode);
   return path;
@@ -51,9 +28,9 @@ describe('assertHomeSafe', () => {
   it('accepts a private or 0755 home, an absent one, and a link of yours to one', () => {
     expect(() => assertHomeSafe(subdir('private'))).not.toThrow();
     expect(() => assertHomeSafe(subdir('readable', 0o755))).not.toThrow();
-    expect(() => assertHomeSafe(join(dir, 'absent'))).not.toThrow();
-    symlinkSync(subdir('target'), join(dir, 'link'));
-    expect(() => assertHomeSafe(join(dir, 'link'))).not.toThrow();
+    expect(() => assertHomeSafe(join(dir(), 'absent'))).not.toThrow();
+    symlinkSync(subdir('target'), join(dir(), 'link'));
+    expect(() => assertHomeSafe(join(dir(), 'link'))).not.toThrow();
   });
 
   it('refuses a group- or world-writable home, naming the chmod to run', () => {
@@ -66,12 +43,12 @@ describe('assertHomeSafe', () => {
   });
 
   it('refuses a link to a world-writable home', () => {
-    symlinkSync(subdir('open', 0o777), join(dir, 'link'));
-    expect(() => assertHomeSafe(join(dir, 'link'))).toThrow(/has mode 0777/);
+    symlinkSync(subdir('open', 0o777), join(dir(), 'link'));
+    expect(() => assertHomeSafe(join(dir(), 'link'))).toThrow(/has mode 0777/);
   });
 
   it('makes a file, or a path through one, a usage error naming IAPEER_HOME', () => {
-    const file = join(dir, 'file');
+    const file = join(dir(), 'file');
     writeFileSync(file, '');
     for (const [path, what] of [
       [file, 'a regular file'],
@@ -92,14 +69,14 @@ describe('assertHomeSafe', () => {
     expect(() => assertHomeSafe(theirs)).toThrow(
       `iapeer home ${theirs} is owned by uid 65534, not you (uid 0), so its owner could change what iapeer runs; run: chown 0 ${theirs}`,
     );
-    const link = join(dir, 'their-link');
+    const link = join(dir(), 'their-link');
     symlinkSync(subdir('mine'), link);
     execFileSync('chown', ['-h', '65534', link]);
     expect(() => assertHomeSafe(link)).toThrow(/is a symlink owned by uid 65534/);
   });
 
   it('ensureHome creates a missing home 0700 and refuses an unsafe one before creating anything in it', async () => {
-    const home = join(dir, 'new', 'home');
+    const home = join(dir(), 'new', 'home');
     await ensureHome(pathsFor({ home, sockDir: join(home, 'sock') }));
     expect(statSync(home).mode & 0o777).toBe(0o700);
     const open = subdir('open', 0o777);
@@ -109,25 +86,25 @@ describe('assertHomeSafe', () => {
 
 describe('ensurePrivateDir', () => {
   it('creates 0700, keeps a private one, refuses a symlink, an open directory and a file', async () => {
-    await ensurePrivateDir(join(dir, 'a', 'b'), 'state directory');
-    expect(statSync(join(dir, 'a', 'b')).mode & 0o777).toBe(0o700);
-    await ensurePrivateDir(join(dir, 'a', 'b'), 'state directory');
+    await ensurePrivateDir(join(dir(), 'a', 'b'), 'state directory');
+    expect(statSync(join(dir(), 'a', 'b')).mode & 0o777).toBe(0o700);
+    await ensurePrivateDir(join(dir(), 'a', 'b'), 'state directory');
 
-    symlinkSync(subdir('target'), join(dir, 'link'));
-    await expect(ensurePrivateDir(join(dir, 'link'), 'state directory')).rejects.toThrow(/state directory .*link is a symlink/);
+    symlinkSync(subdir('target'), join(dir(), 'link'));
+    await expect(ensurePrivateDir(join(dir(), 'link'), 'state directory')).rejects.toThrow(/state directory .*link is a symlink/);
     await expect(ensurePrivateDir(subdir('open', 0o777), 'state directory')).rejects.toThrow(/has mode 0777/);
-    writeFileSync(join(dir, 'file'), '');
-    await expect(ensurePrivateDir(join(dir, 'file'), 'state directory')).rejects.toThrow(
+    writeFileSync(join(dir(), 'file'), '');
+    await expect(ensurePrivateDir(join(dir(), 'file'), 'state directory')).rejects.toThrow(
       /state directory .*file is a regular file, not a directory; move it aside/,
     );
   });
 });
 
 describe('the socket directory', () => {
-  const pathsWith = (sockDir: string) => pathsFor({ home: dir, sockDir });
+  const pathsWith = (sockDir: string) => pathsFor({ home: dir(), sockDir });
 
   it('checkSockDirIfPresent creates nothing; ensureSockDir creates it 0700', async () => {
-    const sockDir = join(dir, 'sock');
+    const sockDir = join(dir(), 'sock');
     await checkSockDirIfPresent(pathsWith(sockDir));
     expect(existsSync(sockDir)).toBe(false);
     await ensureSockDir(pathsWith(sockDir));
@@ -136,7 +113,7 @@ describe('the socket directory', () => {
   });
 
   it('a file, or a path through one, is a usage error naming IAPEER_SOCK_DIR, for both', async () => {
-    const file = join(dir, 'file');
+    const file = join(dir(), 'file');
     writeFileSync(file, 'precious');
     for (const check of [checkSockDirIfPresent, ensureSockDir]) {
       const error: unknown = await check(pathsWith(file)).catch((caught: unknown) => caught);
@@ -152,51 +129,5 @@ describe('the socket directory', () => {
   it('an open existing one is refused by the check that creates nothing', async () => {
     const open = subdir('sock', 0o755);
     await expect(checkSockDirIfPresent(pathsWith(open))).rejects.toThrow(`socket directory ${open} has mode 0755, open to other users; run: chmod 700 ${open}`);
-  });
-});
-
-describe('the lifecycle log', () => {
-  const event = { ev: 'stop', identity: 'demo-ada', was: 'down' } as const;
-
-  function logAt(file: string, errors: unknown[], maxBytes = 1 << 20): LifecycleLog {
-    return new LifecycleLog(file, { maxBytes, keep: 2, onError: (error) => errors.push(error) });
-  }
-
-  it('does not write through a symlinked log or log directory; the failure is reported, not thrown', async () => {
-    const victim = join(dir, 'victim');
-    writeFileSync(victim, 'precious\n');
-    mkdirSync(join(dir, 'logs'), { mode: 0o700 });
-    symlinkSync(victim, join(dir, 'logs', 'lifecycle.log'));
-    const errors: unknown[] = [];
-    await logAt(join(dir, 'logs', 'lifecycle.log'), errors).write(event);
-    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
-
-    const elsewhere = subdir('elsewhere');
-    symlinkSync(elsewhere, join(dir, 'linked-logs'));
-    await logAt(join(dir, 'linked-logs', 'lifecycle.log'), errors).write(event);
-    expect(readdirSync(elsewhere)).toEqual([]);
-    expect(errors.map((error) => (error as Error).message)).toEqual([
-      expect.stringMatching(/lifecycle log .* is a symlink/),
-      expect.stringMatching(/log directory .*linked-logs is a symlink/),
-    ]);
-  });
-
-  it('does not wait on a FIFO log', async () => {
-    mkdirSync(join(dir, 'logs'), { mode: 0o700 });
-    execFileSync('mkfifo', [join(dir, 'logs', 'lifecycle.log')]);
-    const errors: unknown[] = [];
-    await logAt(join(dir, 'logs', 'lifecycle.log'), errors).write(event);
-    expect((errors[0] as Error).message).toMatch(/lifecycle log .* is a fifo/);
-  });
-
-  it('rotation leaves a symlinked log alone', async () => {
-    const victim = join(dir, 'victim');
-    writeFileSync(victim, 'x'.repeat(10_000));
-    const file = join(dir, 'lifecycle.log');
-    symlinkSync(victim, file);
-    await rotateLog(file, { maxBytes: 4096, keep: 2 });
-    expect(lstatSync(file).isSymbolicLink()).toBe(true);
-    expect(existsSync(`${file}.1`)).toBe(false);
-    expect(readFileSync(victim, 'utf8')).toHaveLength(10_000);
   });
 });

@@ -1,38 +1,34 @@
 // The daemon's own log: levels, logfmt lines, rate-limited repeats with a bounded table,
 // rotation with the file kept open, and failures that never throw.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLevel } from '../../../src/core/config.js';
 import { parseLine } from '../../../src/core/text/logfmt.js';
 import { pathsFor } from '../../../src/core/paths.js';
 import { DaemonLog, type DaemonLogOptions, createDaemonLog } from '../../../src/daemon/daemon-log.js';
-import { RepeatLimiter, repeatKey } from '../../../src/daemon/limit-repeats.js';
+import { useTempDir } from '../../helpers/use-temp-dir.js';
 
-let dir: string;
-let file: string;
+const dir = useTempDir('iapeer-daemon-log-');
+const file = () => join(dir(), 'logs', 'daemon.log');
 let clock: number;
 const logs: DaemonLog[] = [];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iapeer-daemon-log-'));
-  file = join(dir, 'logs', 'daemon.log');
   clock = Date.parse('2026-01-02T03:04:05.000Z');
 });
 
 afterEach(async () => {
   await Promise.all(logs.splice(0).map((log) => log.close()));
-  rmSync(dir, { recursive: true, force: true });
 });
 
-function makeLog(options: Partial<DaemonLogOptions> = {}, path = file): DaemonLog {
+function makeLog(options: Partial<DaemonLogOptions> = {}, path = file()): DaemonLog {
   const log = new DaemonLog(path, { level: 'debug', maxBytes: 1024 * 1024, keep: 3, now: () => new Date(clock), ...options });
   logs.push(log);
   return log;
 }
 
-function linesOf(path = file): Map<string, string>[] {
+function linesOf(path = file()): Map<string, string>[] {
   const text = readFileSync(path, 'utf8');
   expect(text.endsWith('\n')).toBe(true);
   return text
@@ -85,12 +81,12 @@ describe('lines and levels', () => {
   });
 
   it('takes its level and file from the config', async () => {
-    const paths = pathsFor({ home: dir, sockDir: join(dir, 'sock') });
+    const paths = pathsFor({ home: dir(), sockDir: join(dir(), 'sock') });
     const log = createDaemonLog({ config: { logLevel: 'error', lifecycleLogMaxBytes: 4096, lifecycleLogKeep: 2 }, paths });
     logs.push(log);
     await log.warn('not written');
     await log.error('written');
-    expect(log.file).toBe(join(dir, 'logs', 'daemon.log'));
+    expect(log.file).toBe(join(dir(), 'logs', 'daemon.log'));
     expect(linesOf(log.file).map((line) => line.get('msg'))).toEqual(['written']);
   });
 });
@@ -175,44 +171,29 @@ describe('repeated messages', () => {
     await log.close();
     expect(linesOf().map((line) => line.get('repeated'))).toEqual([undefined, '2']);
   });
-
-  it('treats a clock set back as a new window rather than silencing the key', () => {
-    const limiter = new RepeatLimiter(60_000, 10);
-    const sample = { level: 'error' as const, msg: 'x', fields: {} };
-    expect(limiter.see('k', 1_000_000, sample).write).toBe(true);
-    expect(limiter.see('k', 1_000_001, sample).write).toBe(false);
-    const back = limiter.see('k', 10_000, sample);
-    expect(back).toMatchObject({ write: true, repeated: 1 });
-  });
-
-  it('keys on level, msg and non-numeric fields only', () => {
-    expect(repeatKey('error', 'm', { identity: 'a', age: 1 })).toBe(repeatKey('error', 'm', { identity: 'a', age: 2 }));
-    expect(repeatKey('error', 'm', { identity: 'a' })).not.toBe(repeatKey('error', 'm', { identity: 'b' }));
-    expect(repeatKey('error', 'm', {})).not.toBe(repeatKey('warn', 'm', {}));
-  });
 });
 
 describe('rotation and the open file', () => {
   it('rotates past maxBytes, keeping `keep` files, and goes on in a fresh file', async () => {
     const log = makeLog({ maxBytes: 4096, keep: 3 });
     for (let n = 0; n < 400; n++) await log.debug('tick', { n, filler: 'x'.repeat(60) });
-    const names = readdirSync(join(dir, 'logs')).filter((name) => !name.includes('lock')).sort();
+    const names = readdirSync(join(dir(), 'logs')).filter((name) => !name.includes('lock')).sort();
     expect(names).toEqual(['daemon.log', 'daemon.log.1', 'daemon.log.2', 'daemon.log.3']);
     const current = linesOf();
     expect(current.at(-1)?.get('n')).toBe('399');
     // The newest rotated file ends just before the current one begins.
-    const previous = linesOf(`${file}.1`);
+    const previous = linesOf(`${file()}.1`);
     expect(Number(previous.at(-1)?.get('n')) + 1).toBe(Number(current[0]?.get('n')));
   });
 
   it('follows a rotation or removal done by someone else instead of writing into the old file', async () => {
     const log = makeLog();
     await log.info('first');
-    renameSync(file, `${file}.1`);
+    renameSync(file(), `${file()}.1`);
     await log.info('second');
-    expect(linesOf(`${file}.1`).map((line) => line.get('msg'))).toEqual(['first']);
+    expect(linesOf(`${file()}.1`).map((line) => line.get('msg'))).toEqual(['first']);
     expect(linesOf().map((line) => line.get('msg'))).toEqual(['second']);
-    rmSync(file);
+    rmSync(file());
     await log.info('third');
     expect(linesOf().map((line) => line.get('msg'))).toEqual(['third']);
   });
@@ -228,9 +209,9 @@ describe('rotation and the open file', () => {
         for (let n = 0; n < 300; n++) await b.debug('tick', { writer: 'b', n });
       })(),
     ]);
-    const files = readdirSync(join(dir, 'logs')).filter((name) => /^daemon\.log(\.\d+)?$/.test(name));
+    const files = readdirSync(join(dir(), 'logs')).filter((name) => /^daemon\.log(\.\d+)?$/.test(name));
     expect(files.length).toBeGreaterThan(2);
-    const seen = files.flatMap((name) => linesOf(join(dir, 'logs', name))).map((line) => `${line.get('writer')}-${line.get('n')}`);
+    const seen = files.flatMap((name) => linesOf(join(dir(), 'logs', name))).map((line) => `${line.get('writer')}-${line.get('n')}`);
     expect(seen).toHaveLength(600);
     expect(new Set(seen).size).toBe(600);
   });
@@ -241,19 +222,19 @@ describe('failures', () => {
     const errors: unknown[] = [];
     const log = makeLog({ onError: (error) => errors.push(error) });
     // A file where the log directory should be: nothing can be written.
-    writeFileSync(join(dir, 'logs'), 'in the way');
+    writeFileSync(join(dir(), 'logs'), 'in the way');
     await log.error('one');
     await log.error('two');
     await log.info('three');
     expect(errors).toHaveLength(1);
-    rmSync(join(dir, 'logs'));
+    rmSync(join(dir(), 'logs'));
     await log.info('four');
     const lines = linesOf();
     expect(lines.map((line) => line.get('msg'))).toEqual(['daemon log lines lost while the log could not be written', 'four']);
     expect(lines[0]?.get('lost')).toBe('3');
     // A new failing spell is news again.
-    rmSync(join(dir, 'logs'), { recursive: true });
-    writeFileSync(join(dir, 'logs'), 'in the way');
+    rmSync(join(dir(), 'logs'), { recursive: true });
+    writeFileSync(join(dir(), 'logs'), 'in the way');
     await log.info('five');
     expect(errors).toHaveLength(2);
   });
@@ -261,14 +242,14 @@ describe('failures', () => {
   it('refuses to write through a symlink, and goes on once it is gone', async () => {
     const errors: unknown[] = [];
     const log = makeLog({ onError: (error) => errors.push(error) });
-    mkdirSync(join(dir, 'logs'), { mode: 0o700 });
-    const target = join(dir, 'elsewhere');
+    mkdirSync(join(dir(), 'logs'), { mode: 0o700 });
+    const target = join(dir(), 'elsewhere');
     writeFileSync(target, '');
-    symlinkSync(target, file);
+    symlinkSync(target, file());
     await log.error('not through the link');
     expect(readFileSync(target, 'utf8')).toBe('');
     expect(String(errors[0])).toMatch(/symlink/);
-    rmSync(file);
+    rmSync(file());
     await log.error('written');
     expect(linesOf().map((line) => line.get('msg'))).toEqual(['daemon log lines lost while the log could not be written', 'written']);
   });
@@ -279,7 +260,7 @@ describe('failures', () => {
         throw new Error('callback broke');
       },
     });
-    writeFileSync(join(dir, 'logs'), 'in the way');
+    writeFileSync(join(dir(), 'logs'), 'in the way');
     await expect(log.error('x')).resolves.toBeUndefined();
   });
 });

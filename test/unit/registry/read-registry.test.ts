@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CorruptFileError } from '../../../src/core/errors.js';
 import { parseRegistry, readRegistry } from '../../../src/registry/read-registry.js';
 import { MAX_DESCRIPTION, emptyRegistry, findPeer } from '../../../src/registry/schema.js';
+import { useTempDir } from '../../helpers/use-temp-dir.js';
 
 const FILE = '/home/u/.iapeer/peers.json';
 
@@ -37,15 +37,7 @@ function corruptErrorOf(text: string): CorruptFileError {
   throw new Error(`expected ${JSON.stringify(text.slice(0, 80))} to be refused`);
 }
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iapeer-registry-'));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('iapeer-registry-', { shared: true });
 
 describe('parseRegistry', () => {
   it('parses a valid version 2 registry', () => {
@@ -123,18 +115,18 @@ describe('parseRegistry', () => {
 
 describe('readRegistry', () => {
   it('reads a real file', async () => {
-    const file = join(dir, 'peers.json');
+    const file = join(dir(), 'peers.json');
     await writeFile(file, registryText([peer({ future: true })]));
     const registry = readRegistry(file);
     expect(registry.peers[0]).toMatchObject({ personality: 'boris', future: true });
   });
 
   it("treats a missing file as an empty registry", () => {
-    expect(readRegistry(join(dir, 'missing', 'peers.json'))).toEqual({ version: 2, peers: [] });
+    expect(readRegistry(join(dir(), 'missing', 'peers.json'))).toEqual({ version: 2, peers: [] });
   });
 
   it('refuses a file with a BOM, naming it', async () => {
-    const file = join(dir, 'bom.json');
+    const file = join(dir(), 'bom.json');
     await writeFile(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(registryText([peer()]))]));
     let error: unknown;
     try {
@@ -148,7 +140,7 @@ describe('readRegistry', () => {
   });
 
   it('refuses a truncated file, naming it', async () => {
-    const file = join(dir, 'truncated.json');
+    const file = join(dir(), 'truncated.json');
     await writeFile(file, registryText([peer()]).slice(0, -3));
     expect(() => readRegistry(file)).toThrow(CorruptFileError);
     expect(() => readRegistry(file)).toThrow(file);

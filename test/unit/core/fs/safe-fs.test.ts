@@ -3,16 +3,13 @@ import {
   chmodSync,
   chownSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../../../src/core/errors.js';
 import {
   assertPrivateEnough,
@@ -20,16 +17,9 @@ import {
   readRegularFile,
   readRegularFileSync,
 } from '../../../../src/core/fs/safe-fs.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iapeer-safe-fs-'));
-});
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('iapeer-safe-fs-');
 
 function refusalOf(fn: () => unknown): RefusedError {
   try {
@@ -51,14 +41,14 @@ async function asyncRefusalOf(promise: Promise<unknown>): Promise<RefusedError> 
 }
 
 function fileWithMode(name: string, mode: number): string {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   writeFileSync(path, '{}');
   chmodSync(path, mode);
   return path;
 }
 
 function dirWithMode(name: string, mode: number): string {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   mkdirSync(path);
   chmodSync(path, mode);
   return path;
@@ -66,22 +56,22 @@ function dirWithMode(name: string, mode: number): string {
 
 describe('readRegularFileSync and readRegularFile', () => {
   it('read a regular file', async () => {
-    const path = join(dir, 'peers.json');
+    const path = join(dir(), 'peers.json');
     writeFileSync(path, '{"peers":[]}');
     expect(readRegularFileSync(path, 'registry')).toBe('{"peers":[]}');
     expect(await readRegularFile(path, 'registry')).toBe('{"peers":[]}');
   });
 
   it('give undefined for a missing file', async () => {
-    const path = join(dir, 'absent.json');
+    const path = join(dir(), 'absent.json');
     expect(readRegularFileSync(path, 'registry')).toBeUndefined();
     expect(await readRegularFile(path, 'registry')).toBeUndefined();
   });
 
   it('refuse a symlink, even to a readable regular file', async () => {
-    const target = join(dir, 'target.json');
+    const target = join(dir(), 'target.json');
     writeFileSync(target, '{}');
-    const link = join(dir, 'peers.json');
+    const link = join(dir(), 'peers.json');
     symlinkSync(target, link);
     const sync = refusalOf(() => readRegularFileSync(link, 'registry'));
     expect(sync.message).toBe(
@@ -91,7 +81,7 @@ describe('readRegularFileSync and readRegularFile', () => {
   });
 
   it('refuse a FIFO without waiting for a writer', async () => {
-    const fifo = join(dir, 'peers.json');
+    const fifo = join(dir(), 'peers.json');
     execFileSync('mkfifo', [fifo]);
     expect(refusalOf(() => readRegularFileSync(fifo, 'registry')).message).toBe(
       `registry ${fifo} is a fifo, not a regular file; move it aside`,
@@ -100,7 +90,7 @@ describe('readRegularFileSync and readRegularFile', () => {
   });
 
   it('refuse a directory', async () => {
-    const sub = join(dir, 'peers.json');
+    const sub = join(dir(), 'peers.json');
     mkdirSync(sub);
     expect(refusalOf(() => readRegularFileSync(sub, 'registry')).message).toBe(
       `registry ${sub} is a directory, not a regular file; move it aside`,
@@ -109,7 +99,7 @@ describe('readRegularFileSync and readRegularFile', () => {
   });
 
   it('refuse a file larger than the limit', async () => {
-    const path = join(dir, 'runtimes.json');
+    const path = join(dir(), 'runtimes.json');
     writeFileSync(path, 'x'.repeat(100));
     expect(readRegularFileSync(path, 'runtimes file', { maxBytes: 100 })).toHaveLength(100);
     expect(refusalOf(() => readRegularFileSync(path, 'runtimes file', { maxBytes: 99 })).code).toBe('ETOOLARGE');
@@ -139,7 +129,7 @@ describe('readRegularFileSync and readRegularFile with privateOnly', () => {
 
 describe('openAppendRegular', () => {
   it('creates a missing log 0600 and appends to it', async () => {
-    const path = join(dir, 'lifecycle.log');
+    const path = join(dir(), 'lifecycle.log');
     for (const line of ['one\n', 'two\n']) {
       const handle = await openAppendRegular(path);
       await handle.appendFile(line);
@@ -150,16 +140,16 @@ describe('openAppendRegular', () => {
   });
 
   it('refuses a symlink and leaves its target untouched', async () => {
-    const target = join(dir, 'victim');
+    const target = join(dir(), 'victim');
     writeFileSync(target, 'precious\n');
-    const link = join(dir, 'lifecycle.log');
+    const link = join(dir(), 'lifecycle.log');
     symlinkSync(target, link);
     expect((await asyncRefusalOf(openAppendRegular(link))).message).toContain('is a symlink');
     expect(readFileSync(target, 'utf8')).toBe('precious\n');
   });
 
   it('refuses a FIFO without waiting for a reader', async () => {
-    const fifo = join(dir, 'lifecycle.log');
+    const fifo = join(dir(), 'lifecycle.log');
     execFileSync('mkfifo', [fifo]);
     expect((await asyncRefusalOf(openAppendRegular(fifo))).message).toBe(
       `${fifo} is a fifo, not a regular file; move it aside`,
@@ -167,7 +157,7 @@ describe('openAppendRegular', () => {
   });
 
   it('refuses a directory', async () => {
-    const sub = join(dir, 'lifecycle.log');
+    const sub = join(dir(), 'lifecycle.log');
     mkdirSync(sub);
     expect((await asyncRefusalOf(openAppendRegular(sub))).message).toContain('is a directory');
   });
@@ -180,7 +170,7 @@ describe('assertPrivateEnough', () => {
   });
 
   it('accepts an absent entry', () => {
-    expect(() => assertPrivateEnough(join(dir, 'absent'), 'dir', 'home')).not.toThrow();
+    expect(() => assertPrivateEnough(join(dir(), 'absent'), 'dir', 'home')).not.toThrow();
   });
 
   it('refuses a 0666 file', () => {
@@ -203,7 +193,7 @@ describe('assertPrivateEnough', () => {
 
   it('refuses a symlink where a directory should be, and a file posing as one', () => {
     const real = dirWithMode('real', 0o700);
-    const link = join(dir, 'home');
+    const link = join(dir(), 'home');
     symlinkSync(real, link);
     expect(refusalOf(() => assertPrivateEnough(link, 'dir', 'home')).message).toContain('is a symlink');
     const file = fileWithMode('file', 0o600);

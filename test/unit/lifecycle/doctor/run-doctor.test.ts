@@ -1,31 +1,23 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { doctorOnInput } from '../../../../src/cli/commands/doctor.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Check, DoctorReport } from '../../../../src/lifecycle/doctor/doctor-checks.js';
 import { runDoctor } from '../../../../src/lifecycle/doctor/run-doctor.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
-let root: string;
-let home: string;
+const root = useTempDir('iapeer-doctor-');
+const home = () => join(root(), 'home');
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'iapeer-doctor-'));
-  home = join(root, 'home');
-  mkdirSync(home, { mode: 0o700 });
-});
-
-afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
+  mkdirSync(home(), { mode: 0o700 });
 });
 
 function envFor(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { PATH: process.env['PATH'], IAPEER_HOME: home, IAPEER_SOCK_DIR: join(home, 'sock'), ...extra };
+  return { PATH: process.env['PATH'], IAPEER_HOME: home(), IAPEER_SOCK_DIR: join(home(), 'sock'), ...extra };
 }
 
 function doctor(extra: Record<string, string | undefined> = {}): Promise<DoctorReport> {
-  return runDoctor({ env: envFor(extra), homeDir: root, nodeBin: process.execPath });
+  return runDoctor({ env: envFor(extra), homeDir: root(), nodeBin: process.execPath });
 }
 
 function find(report: DoctorReport, name: string): Check {
@@ -38,7 +30,7 @@ function peer(personality: string, runtimes: string[]): Record<string, unknown> 
   return {
     personality,
     runtimes,
-    cwd: root,
+    cwd: root(),
     description: '',
     alwaysOn: false,
     idleTimeoutSec: null,
@@ -49,12 +41,12 @@ function peer(personality: string, runtimes: string[]): Record<string, unknown> 
 }
 
 function writeRegistry(peers: Array<Record<string, unknown>>): void {
-  writeFileSync(join(home, 'peers.json'), JSON.stringify({ version: 2, peers }), { mode: 0o600 });
+  writeFileSync(join(home(), 'peers.json'), JSON.stringify({ version: 2, peers }), { mode: 0o600 });
 }
 
 /** A stand-in tmux: a script that prints `output` for -V and exits with `code`. */
 function fakeTmux(output: string, code = 0): string {
-  const path = join(root, `tmux-${readdirSync(root).length}`);
+  const path = join(root(), `tmux-${readdirSync(root()).length}`);
   writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' '${output}'\nexit ${code}\n`, { mode: 0o755 });
   return path;
 }
@@ -89,24 +81,24 @@ describe('runDoctor', () => {
     ]);
     expect(report.checks.filter((check) => check.status !== 'ok').map((check) => check.name)).toEqual(['daemon']);
     expect(report.ok).toBe(true);
-    expect(find(report, 'registry').detail).toBe(`${home}/peers.json: 1 peer`);
-    expect(find(report, 'socket paths').detail).toContain(`longest: ${home}/sock/demo-alice-the-long (`);
+    expect(find(report, 'registry').detail).toBe(`${home()}/peers.json: 1 peer`);
+    expect(find(report, 'socket paths').detail).toContain(`longest: ${home()}/sock/demo-alice-the-long (`);
   });
 
   it('changes nothing: an absent home stays absent, an existing one untouched', async () => {
-    rmSync(home, { recursive: true });
+    rmSync(home(), { recursive: true });
     const report = await doctor();
-    expect(find(report, 'home')).toMatchObject({ status: 'ok', detail: `${home} is absent; iapeer creates it (mode 0700) when first needed` });
-    expect(() => lstatSync(home)).toThrow();
+    expect(find(report, 'home')).toMatchObject({ status: 'ok', detail: `${home()} is absent; iapeer creates it (mode 0700) when first needed` });
+    expect(() => lstatSync(home())).toThrow();
 
-    mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o700 });
-    chmodSync(home, 0o700);
+    mkdirSync(join(home(), 'logs'), { recursive: true, mode: 0o700 });
+    chmodSync(home(), 0o700);
     writeRegistry([peer('alice', ['demo']), peer('boris', ['claude'])]);
-    writeFileSync(join(home, 'runtimes.json'), '{"runtimes": {', { mode: 0o600 });
-    writeFileSync(join(home, 'daemon.json'), '{"pid": 1', { mode: 0o600 });
-    const before = snapshot(home);
+    writeFileSync(join(home(), 'runtimes.json'), '{"runtimes": {', { mode: 0o600 });
+    writeFileSync(join(home(), 'daemon.json'), '{"pid": 1', { mode: 0o600 });
+    const before = snapshot(home());
     await doctor({ IAPEER_IDLE_TIMEOUT_S: 'abc' });
-    expect(snapshot(home)).toEqual(before);
+    expect(snapshot(home())).toEqual(before);
   });
 
   it('reports an invalid variable as a failing check and goes on with the others', async () => {
@@ -142,29 +134,29 @@ describe('runDoctor', () => {
     expect(old.detail).toMatch(/^tmux 3\.1c \(.*\) is older than 3\.2$/);
     expect(find(await doctor({ IAPEER_TMUX: fakeTmux('tmux next-3.5') }), 'tmux').status).toBe('ok');
     expect(find(await doctor({ IAPEER_TMUX: fakeTmux('tmux 3.3a', 1) }), 'tmux').status).toBe('fail');
-    const missing = find(await doctor({ IAPEER_TMUX: join(root, 'no-tmux') }), 'tmux');
+    const missing = find(await doctor({ IAPEER_TMUX: join(root(), 'no-tmux') }), 'tmux');
     expect(missing.status).toBe('fail');
     expect(missing.fix).toContain('IAPEER_TMUX');
-    expect(find(await doctor({ PATH: root }), 'tmux').detail).toBe('tmux (searched on PATH) not found or not executable');
+    expect(find(await doctor({ PATH: root() }), 'tmux').detail).toBe('tmux (searched on PATH) not found or not executable');
   });
 
   it('fails a home other users can write, with the chmod to run, and leaves its mode alone', async () => {
-    chmodSync(home, 0o777);
+    chmodSync(home(), 0o777);
     const check = find(await doctor(), 'home');
-    expect(check).toMatchObject({ status: 'fail', fix: `run: chmod 700 ${home}` });
+    expect(check).toMatchObject({ status: 'fail', fix: `run: chmod 700 ${home()}` });
     expect(check.detail).toContain('writable by other users');
-    expect(statSync(home).mode & 0o777).toBe(0o777);
+    expect(statSync(home()).mode & 0o777).toBe(0o777);
   });
 
   it('fails a socket directory other users can reach at all', async () => {
-    mkdirSync(join(home, 'sock'), { mode: 0o700 });
-    chmodSync(join(home, 'sock'), 0o750);
-    expect(find(await doctor(), 'socket dir')).toMatchObject({ status: 'fail', fix: `run: chmod 700 ${home}/sock` });
+    mkdirSync(join(home(), 'sock'), { mode: 0o700 });
+    chmodSync(join(home(), 'sock'), 0o750);
+    expect(find(await doctor(), 'socket dir')).toMatchObject({ status: 'fail', fix: `run: chmod 700 ${home()}/sock` });
   });
 
   it('fails a socket path over the limit for the longest registered identity', async () => {
     writeRegistry([peer('a', ['demo']), peer('a-much-longer-peer-name', ['claude'])]);
-    const sockDir = join(root, 's'.repeat(Math.max(1, 90 - root.length)));
+    const sockDir = join(root(), 's'.repeat(Math.max(1, 90 - root().length)));
     const check = find(await doctor({ IAPEER_SOCK_DIR: sockDir }), 'socket paths');
     expect(check.status).toBe('fail');
     expect(check.detail).toContain(`${sockDir}/claude-a-much-longer-peer-name`);
@@ -173,19 +165,19 @@ describe('runDoctor', () => {
 
   it('fails a corrupt registry naming the problem, and never modifies it', async () => {
     const bad = '{"version": 2, "peers": [{"personality": "Bad Name"}]}';
-    writeFileSync(join(home, 'peers.json'), bad, { mode: 0o600 });
+    writeFileSync(join(home(), 'peers.json'), bad, { mode: 0o600 });
     const report = await doctor();
     const check = find(report, 'registry');
     expect(check.status).toBe('fail');
-    expect(check.detail).toContain(`${home}/peers.json is invalid (peers.0.personality`);
+    expect(check.detail).toContain(`${home()}/peers.json is invalid (peers.0.personality`);
     expect(check.fix).toContain('move it aside');
-    expect(readFileSync(join(home, 'peers.json'), 'utf8')).toBe(bad);
+    expect(readFileSync(join(home(), 'peers.json'), 'utf8')).toBe(bad);
     expect(report.ok).toBe(false);
   });
 
   it('fails an invalid runtimes.json, and then only warns about the runtimes it would define', async () => {
     writeRegistry([peer('dave', ['mine'])]);
-    writeFileSync(join(home, 'runtimes.json'), '{"runtimes": {"mine": {"redy": "^> "}}}', { mode: 0o600 });
+    writeFileSync(join(home(), 'runtimes.json'), '{"runtimes": {"mine": {"redy": "^> "}}}', { mode: 0o600 });
     const report = await doctor();
     expect(find(report, 'runtimes.json').status).toBe('fail');
     expect(find(report, 'runtime mine').status).toBe('warn');
@@ -193,9 +185,9 @@ describe('runDoctor', () => {
 
   it('fails a runtime whose command is not on PATH, and one that is not defined', async () => {
     writeRegistry([peer('alice', ['demo']), peer('boris', ['claude', 'mine']), peer('carol', ['other'])]);
-    writeFileSync(join(home, 'runtimes.json'), JSON.stringify({ runtimes: { mine: { fresh: ['iapeer-no-such-command'] } } }), { mode: 0o600 });
+    writeFileSync(join(home(), 'runtimes.json'), JSON.stringify({ runtimes: { mine: { fresh: ['iapeer-no-such-command'] } } }), { mode: 0o600 });
     const report = await doctor({ PATH: '/nonexistent' });
-    expect(find(report, 'runtimes.json')).toMatchObject({ status: 'ok', detail: `${home}/runtimes.json: valid, defines mine` });
+    expect(find(report, 'runtimes.json')).toMatchObject({ status: 'ok', detail: `${home()}/runtimes.json: valid, defines mine` });
     expect(find(report, 'runtime demo').status).toBe('ok');
     expect(find(report, 'runtime claude')).toMatchObject({ status: 'fail', detail: 'command "claude" (used by peer boris) is not on PATH' });
     expect(find(report, 'runtime mine').detail).toBe('command "iapeer-no-such-command" (used by peer boris) is not on PATH');
@@ -204,66 +196,30 @@ describe('runDoctor', () => {
 
   it('tells a daemon that runs from one that is gone', async () => {
     const state = { startedAt: new Date().toISOString(), version: '0.1.0', lastTickAt: new Date().toISOString(), tickMs: 1, ticks: 1, peers: {}, queue: 0 };
-    writeFileSync(join(home, 'daemon.json'), JSON.stringify({ ...state, pid: process.pid }), { mode: 0o600 });
+    writeFileSync(join(home(), 'daemon.json'), JSON.stringify({ ...state, pid: process.pid }), { mode: 0o600 });
     const running = find(await doctor(), 'daemon');
     expect(running.status).toBe('ok');
     expect(running.detail).toContain(`pid ${process.pid}`);
-    writeFileSync(join(home, 'daemon.json'), JSON.stringify({ ...state, pid: 2 ** 22 + 1 }), { mode: 0o600 });
+    writeFileSync(join(home(), 'daemon.json'), JSON.stringify({ ...state, pid: 2 ** 22 + 1 }), { mode: 0o600 });
     expect(find(await doctor(), 'daemon')).toMatchObject({ status: 'warn', fix: 'run iapeer daemon install (or iapeer daemon run in a terminal)' });
   });
 
   it('fails a log directory others can write and a log that is a symlink', async () => {
-    mkdirSync(join(home, 'logs'), { mode: 0o700 });
-    chmodSync(join(home, 'logs'), 0o777);
-    expect(find(await doctor(), 'logs')).toMatchObject({ status: 'fail', fix: `run: chmod 700 ${home}/logs` });
-    chmodSync(join(home, 'logs'), 0o700);
-    writeFileSync(join(root, 'target'), '');
-    symlinkSync(join(root, 'target'), join(home, 'logs', 'lifecycle.log'));
+    mkdirSync(join(home(), 'logs'), { mode: 0o700 });
+    chmodSync(join(home(), 'logs'), 0o777);
+    expect(find(await doctor(), 'logs')).toMatchObject({ status: 'fail', fix: `run: chmod 700 ${home()}/logs` });
+    chmodSync(join(home(), 'logs'), 0o700);
+    writeFileSync(join(root(), 'target'), '');
+    symlinkSync(join(root(), 'target'), join(home(), 'logs', 'lifecycle.log'));
     const link = find(await doctor(), 'logs');
     expect(link.status).toBe('fail');
     expect(link.detail).toContain('is a symlink');
   });
 
   it('fails a home that cannot be created', async () => {
-    writeFileSync(join(root, 'file'), '');
-    const report = await doctor({ IAPEER_HOME: join(root, 'file', 'home') });
+    writeFileSync(join(root(), 'file'), '');
+    const report = await doctor({ IAPEER_HOME: join(root(), 'file', 'home') });
     expect(find(report, 'home').status).toBe('fail');
     expect(report.ok).toBe(false);
-  });
-});
-
-describe('doctorOnInput (the verb before the environment is validated)', () => {
-  async function run(env: Record<string, string | undefined>, json: boolean): Promise<{ code: number; out: string }> {
-    const stdout = new PassThrough();
-    const chunks: Buffer[] = [];
-    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const code = await doctorOnInput(
-      { json },
-      { env, cwd: root, homeDir: root, nodeBin: process.execPath, stdout, stderr: new PassThrough(), stdinIsTTY: () => false, verb: 'doctor' },
-    );
-    return { code, out: Buffer.concat(chunks).toString('utf8') };
-  }
-
-  it('prints one line per check with its mark and fix, and exits 1 on a failure', async () => {
-    const { code, out } = await run(envFor({ IAPEER_IDLE_TIMEOUT_S: 'abc' }), false);
-    expect(code).toBe(1);
-    const lines = out.trimEnd().split('\n');
-    expect(lines[0]).toBe(
-      'FAIL IAPEER_IDLE_TIMEOUT_S: IAPEER_IDLE_TIMEOUT_S: expected whole seconds from 0 (never) to 31536000, got "abc"; to fix: fix or unset IAPEER_IDLE_TIMEOUT_S, then run iapeer doctor again',
-    );
-    expect(lines).toContain(`ok   home: ${home} (mode 0700)`);
-    expect(lines.find((line) => line.startsWith('WARN daemon: '))).toContain('; to fix: run iapeer daemon install');
-    expect(lines.at(-1)).toMatch(/^1 failure, 1 warning, \d+ ok$/);
-  });
-
-  it('prints {ok, checks} as JSON and exits 0 when only warnings', async () => {
-    const { code, out } = await run(envFor(), true);
-    expect(code).toBe(0);
-    const report = JSON.parse(out) as DoctorReport;
-    expect(report.ok).toBe(true);
-    const daemon = report.checks.find((check) => check.name === 'daemon');
-    expect(daemon?.status).toBe('warn');
-    expect(daemon?.fix).toContain('iapeer daemon install');
-    expect(report.checks.find((check) => check.name === 'home')).not.toHaveProperty('fix');
   });
 });

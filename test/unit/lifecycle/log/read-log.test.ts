@@ -1,27 +1,21 @@
-import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RefusedError } from '../../../../src/core/errors.js';
-import { followLog, readLog } from '../../../../src/lifecycle/log/read-log.js';
+import { readLog } from '../../../../src/lifecycle/log/read-log.js';
 import { rotateLog } from '../../../../src/lifecycle/log/rotate-log.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
-let dir: string;
-let file: string;
+const dir = useTempDir('iapeer-log-read-');
+const file = () => join(dir(), 'logs', 'lifecycle.log');
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iapeer-log-read-'));
-  mkdirSync(join(dir, 'logs'));
-  file = join(dir, 'logs', 'lifecycle.log');
-});
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir(), 'logs'));
 });
 
 async function readAll(options: Parameters<typeof readLog>[1] = {}): Promise<string[]> {
   const lines: string[] = [];
-  for await (const batch of readLog(file, options)) lines.push(...batch);
+  for await (const batch of readLog(file(), options)) lines.push(...batch);
   return lines;
 }
 
@@ -29,71 +23,44 @@ function lines(prefix: string, count: number): string {
   return Array.from({ length: count }, (_, n) => `${prefix}-${n}\n`).join('');
 }
 
-/** Pulls batches from a follower until `want` lines arrived (or the deadline passed). */
-class Follower {
-  readonly seen: string[] = [];
-  private readonly controller = new AbortController();
-  private readonly iterator: AsyncGenerator<readonly string[]>;
-
-  constructor() {
-    this.iterator = followLog(file, { signal: this.controller.signal, pollMs: 10, retireMs: 60_000 });
-  }
-
-  async until(want: number, timeoutMs = 15_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.seen.length < want) {
-      if (Date.now() > deadline) throw new Error(`timed out with ${this.seen.length} of ${want} lines: ${this.seen.slice(-3).join(' | ')}`);
-      const next = await this.iterator.next();
-      if (next.done === true) throw new Error('follower ended');
-      this.seen.push(...next.value);
-    }
-    return this.seen;
-  }
-
-  async stop(): Promise<void> {
-    this.controller.abort();
-    await this.iterator.return(undefined);
-  }
-}
-
 describe('readLog', () => {
   it('yields nothing for a missing log or a missing log directory', async () => {
     expect(await readAll()).toEqual([]);
-    rmSync(join(dir, 'logs'), { recursive: true });
+    rmSync(join(dir(), 'logs'), { recursive: true });
     expect(await readAll()).toEqual([]);
   });
 
   it('reads the rotated files oldest first (.N … .1), then the log', async () => {
-    writeFileSync(`${file}.3`, lines('c', 2));
-    writeFileSync(`${file}.2`, lines('b', 2));
-    writeFileSync(`${file}.1`, lines('a', 2));
-    writeFileSync(file, lines('now', 2));
-    writeFileSync(`${file}.lock`, 'not a log\n');
+    writeFileSync(`${file()}.3`, lines('c', 2));
+    writeFileSync(`${file()}.2`, lines('b', 2));
+    writeFileSync(`${file()}.1`, lines('a', 2));
+    writeFileSync(file(), lines('now', 2));
+    writeFileSync(`${file()}.lock`, 'not a log\n');
     expect(await readAll()).toEqual(['c-0', 'c-1', 'b-0', 'b-1', 'a-0', 'a-1', 'now-0', 'now-1']);
   });
 
   it('reads rotated files with a gap, or with no current log, and past a KEEP that was lowered', async () => {
-    writeFileSync(`${file}.7`, lines('g', 1));
-    writeFileSync(`${file}.2`, lines('b', 1));
-    writeFileSync(`${file}.1`, lines('a', 1));
+    writeFileSync(`${file()}.7`, lines('g', 1));
+    writeFileSync(`${file()}.2`, lines('b', 1));
+    writeFileSync(`${file()}.1`, lines('a', 1));
     expect(await readAll()).toEqual(['g-0', 'b-0', 'a-0']);
   });
 
   it('yields a last line without its newline as it is', async () => {
-    writeFileSync(file, 'one\ntwo');
+    writeFileSync(file(), 'one\ntwo');
     expect(await readAll()).toEqual(['one', 'two']);
   });
 
   it('keeps multi-byte characters whole across its read chunks', async () => {
     // Lines of 1 to 4-byte characters: the 256 KiB chunks end inside some character.
     const many = Array.from({ length: 40_000 }, (_, n) => `${n} é🎉日本 x`);
-    writeFileSync(file, `${many.join('\n')}\n`);
+    writeFileSync(file(), `${many.join('\n')}\n`);
     expect(await readAll()).toEqual(many);
   });
 
   it('cuts text that has no newline for a whole chunk, between characters', async () => {
     const wide = 'é🎉日本'.repeat(30_000);
-    writeFileSync(file, `start\n${wide}\nend\n`);
+    writeFileSync(file(), `start\n${wide}\nend\n`);
     const got = await readAll();
     expect(got[0]).toBe('start');
     expect(got.length).toBeGreaterThan(3);
@@ -103,153 +70,40 @@ describe('readLog', () => {
 
   it('skips rotated files that end before --since, but never the current log', async () => {
     const [a, b, c] = ['2026-01-01T00:00:00.000Z', '2026-01-05T00:00:00.000Z', '2026-01-01T00:00:00.000Z'].map((ts) => `ts=${ts} ev=stop`);
-    writeFileSync(`${file}.2`, `${a}\n`);
-    writeFileSync(`${file}.1`, `${b}\n`);
-    writeFileSync(file, `${c}\n`);
+    writeFileSync(`${file()}.2`, `${a}\n`);
+    writeFileSync(`${file()}.1`, `${b}\n`);
+    writeFileSync(file(), `${c}\n`);
     expect(await readAll({ notBeforeMs: Date.parse('2026-01-03T00:00:00.000Z') })).toEqual([b, c]);
   });
 
   it('does not skip a rotated file whose end it cannot date', async () => {
-    writeFileSync(`${file}.1`, 'ts=2026-01-01T00:00:00.000Z ev=stop\nnot logfmt\n');
+    writeFileSync(`${file()}.1`, 'ts=2026-01-01T00:00:00.000Z ev=stop\nnot logfmt\n');
     expect(await readAll({ notBeforeMs: Date.parse('2026-06-01T00:00:00.000Z') })).toHaveLength(2);
   });
 
   it('refuses a log that is a symlink or a FIFO, naming it', async () => {
-    writeFileSync(join(dir, 'elsewhere'), 'secret\n');
-    symlinkSync(join(dir, 'elsewhere'), file);
+    writeFileSync(join(dir(), 'elsewhere'), 'secret\n');
+    symlinkSync(join(dir(), 'elsewhere'), file());
     await expect(readAll()).rejects.toThrow(RefusedError);
-    await expect(readAll()).rejects.toThrow(`lifecycle log ${file} is a symlink`);
+    await expect(readAll()).rejects.toThrow(`lifecycle log ${file()} is a symlink`);
   });
 
   it('loses and repeats no line when the log rotates between its batches', async () => {
     // One line per file is below the read chunk; many lines make several batches.
-    writeFileSync(`${file}.2`, lines('old', 1));
-    writeFileSync(`${file}.1`, lines('mid', 20_000));
-    writeFileSync(file, lines('new', 20_000));
+    writeFileSync(`${file()}.2`, lines('old', 1));
+    writeFileSync(`${file()}.1`, lines('mid', 20_000));
+    writeFileSync(file(), lines('new', 20_000));
     const got: string[] = [];
     let rotated = false;
-    for await (const batch of readLog(file)) {
+    for await (const batch of readLog(file())) {
       got.push(...batch);
       if (!rotated) {
         rotated = true;
         // The log is now `.1`, `.1` is `.2`, and `.2` (being read) was dropped.
-        await rotateLog(file, { maxBytes: 0, keep: 2 });
-        writeFileSync(file, lines('after', 5));
+        await rotateLog(file(), { maxBytes: 0, keep: 2 });
+        writeFileSync(file(), lines('after', 5));
       }
     }
     expect(got).toEqual((lines('old', 1) + lines('mid', 20_000) + lines('new', 20_000)).split('\n').slice(0, -1));
-  });
-});
-
-describe('followLog', () => {
-  let follower: Follower | undefined;
-
-  afterEach(async () => {
-    await follower?.stop();
-    follower = undefined;
-  });
-
-  it('prints the backlog, then lines as they are appended', async () => {
-    writeFileSync(`${file}.1`, lines('r', 2));
-    writeFileSync(file, lines('a', 2));
-    follower = new Follower();
-    expect(await follower.until(4)).toEqual(['r-0', 'r-1', 'a-0', 'a-1']);
-    appendFileSync(file, 'b-0\n');
-    expect(await follower.until(5)).toEqual(['r-0', 'r-1', 'a-0', 'a-1', 'b-0']);
-  });
-
-  it('holds back a partial last line until its newline is written', async () => {
-    writeFileSync(file, 'whole\nhalf');
-    follower = new Follower();
-    expect(await follower.until(1)).toEqual(['whole']);
-    appendFileSync(file, '-done\nnext\n');
-    expect(await follower.until(3)).toEqual(['whole', 'half-done', 'next']);
-  });
-
-  it('waits for a log that does not exist yet', async () => {
-    rmSync(join(dir, 'logs'), { recursive: true });
-    follower = new Follower();
-    const waiting = follower.until(2);
-    mkdirSync(join(dir, 'logs'));
-    writeFileSync(file, lines('first', 2));
-    expect(await waiting).toEqual(['first-0', 'first-1']);
-  });
-
-  it('follows across rotations: the rest of the old file, the files rotated in since, then the new log', async () => {
-    writeFileSync(file, lines('a', 1));
-    follower = new Follower();
-    expect(await follower.until(1)).toEqual(['a-0']);
-    // Several rotations before the follower looks again: written under the rename lock as the writer does.
-    appendFileSync(file, lines('a-late', 1));
-    await rotateLog(file, { maxBytes: 0, keep: 5 });
-    writeFileSync(file, lines('b', 2));
-    await rotateLog(file, { maxBytes: 0, keep: 5 });
-    writeFileSync(file, lines('c', 2));
-    expect(await follower.until(6)).toEqual(['a-0', 'a-late-0', 'b-0', 'b-1', 'c-0', 'c-1']);
-    appendFileSync(file, 'c-2\n');
-    expect(await follower.until(7)).toEqual(['a-0', 'a-late-0', 'b-0', 'b-1', 'c-0', 'c-1', 'c-2']);
-  });
-
-  it('still reads a file rotated away for a writer that opened it before the rename', async () => {
-    writeFileSync(file, lines('a', 1));
-    follower = new Follower();
-    await follower.until(1);
-    const late = openSync(file, 'a');
-    try {
-      renameSync(file, `${file}.1`);
-      writeFileSync(file, 'b-0\n');
-      expect(await follower.until(2)).toEqual(['a-0', 'b-0']);
-      // The follower has moved on to the new log and looked at it again since.
-      appendFileSync(file, 'b-1\n');
-      expect(await follower.until(3)).toEqual(['a-0', 'b-0', 'b-1']);
-      writeSync(late, 'a-late\n');
-    } finally {
-      closeSync(late);
-    }
-    expect(await follower.until(4)).toEqual(['a-0', 'b-0', 'b-1', 'a-late']);
-  });
-
-  it('keeps following a rotation that left no current log yet', async () => {
-    writeFileSync(file, lines('a', 1));
-    follower = new Follower();
-    await follower.until(1);
-    renameSync(file, `${file}.1`);
-    appendFileSync(`${file}.1`, 'a-1\n');
-    expect(await follower.until(2)).toEqual(['a-0', 'a-1']);
-    writeFileSync(file, 'b-0\n');
-    expect(await follower.until(3)).toEqual(['a-0', 'a-1', 'b-0']);
-  });
-
-  it('reads a log truncated in place from its start', async () => {
-    writeFileSync(file, lines('a', 3));
-    follower = new Follower();
-    await follower.until(3);
-    truncateSync(file, 0);
-    appendFileSync(file, 'b-0\n');
-    expect(await follower.until(4)).toEqual(['a-0', 'a-1', 'a-2', 'b-0']);
-  });
-
-  it('does not replay older files when the followed log is deleted and recreated', async () => {
-    writeFileSync(`${file}.1`, lines('old', 1));
-    writeFileSync(file, lines('a', 1));
-    follower = new Follower();
-    await follower.until(2);
-    rmSync(file);
-    writeFileSync(file, 'b-0\n');
-    expect(await follower.until(3)).toEqual(['old-0', 'a-0', 'b-0']);
-  });
-
-  it('ends when its signal aborts', async () => {
-    writeFileSync(file, lines('a', 1));
-    const controller = new AbortController();
-    const got: string[] = [];
-    const done = (async () => {
-      for await (const batch of followLog(file, { signal: controller.signal, pollMs: 10 })) {
-        got.push(...batch);
-        controller.abort();
-      }
-    })();
-    await done;
-    expect(got).toEqual(['a-0']);
   });
 });

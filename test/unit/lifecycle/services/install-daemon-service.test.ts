@@ -1,14 +1,14 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/core/config.js';
 import { type AppContext, createContext } from '../../../../src/lifecycle/context/app-context.js';
 import { installDaemonService, planDaemonInstall, uninstallDaemonService } from '../../../../src/lifecycle/services/install-daemon-service.js';
 import { preparePeerStop, stopPeerService } from '../../../../src/lifecycle/services/always-on-service.js';
 import type { ExecResult, ServiceExec } from '../../../../src/transport/services/service-exec.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('iapeer-service-lifecycle-');
 let ctx: AppContext;
 let calls: string[][];
 let offline: boolean;
@@ -20,32 +20,36 @@ const exec: ServiceExec = (file, args) => {
   return Promise.resolve(result);
 };
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iapeer-service-lifecycle-'));
-  const env = { HOME: dir, IAPEER_HOME: join(dir, 'fleet'), PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-  ctx = createContext({ config: loadConfig(env, dir), env, cwd: dir, nodeBin: process.execPath });
+beforeEach(() => {
+  const env = { HOME: dir(), IAPEER_HOME: join(dir(), 'fleet'), PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+  ctx = createContext({ config: loadConfig(env, dir()), env, cwd: dir(), nodeBin: process.execPath });
   calls = [];
   offline = false;
 });
 
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const unitDir = () => join(dir(), '.config', 'systemd', 'user');
 
-const unitDir = () => join(dir, '.config', 'systemd', 'user');
+/** An iapeer command that is there, for the install's check, whether or not dist/ was built. */
+async function iapeerCli(): Promise<string> {
+  const cli = join(dir(), 'opt', 'iapeer', 'cli.cjs');
+  await mkdir(dirname(cli), { recursive: true });
+  await writeFile(cli, '');
+  return cli;
+}
 
 describe('daemon service operations through the exec seam', () => {
   it('plans for either manager without running anything or writing anything', async () => {
     const plan = await planDaemonInstall(ctx, { target: undefined }, { exec, platform: 'darwin', uid: 501 });
     expect(plan.target).toBe('launchd');
-    expect(plan.file).toMatch(new RegExp(`^${dir}/Library/LaunchAgents/dev\\.iapeer\\.daemon\\.[0-9a-f]{8}\\.plist$`));
+    expect(plan.file).toMatch(new RegExp(`^${dir()}/Library/LaunchAgents/dev\\.iapeer\\.daemon\\.[0-9a-f]{8}\\.plist$`));
     expect(plan.steps.map((step) => step.argv.join(' '))).toContain(`launchctl bootstrap gui/501 ${plan.file}`);
     expect(calls).toEqual([]);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir())).toEqual([]);
   });
 
   it('installs and uninstalls with the exact systemctl commands, in order', async () => {
-    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000 });
+    const cli = await iapeerCli();
+    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000, cliPath: cli });
     const unit = installed.name;
     expect(unit).toMatch(/^iapeer-daemon-[0-9a-f]{8}\.service$/);
     expect(calls).toEqual([
@@ -55,7 +59,9 @@ describe('daemon service operations through the exec seam', () => {
       ['systemctl', '--user', 'enable', '--now', unit],
       ['loginctl', 'show-user', '1000', '--property=Linger', '--value'],
     ]);
-    expect(await readFile(join(unitDir(), unit), 'utf8')).toMatch(/^# Written by iapeer/);
+    const text = await readFile(join(unitDir(), unit), 'utf8');
+    expect(text).toMatch(/^# Written by iapeer/);
+    expect(text).toContain(`"${cli}" "daemon" "run"`);
     calls = [];
     expect(await uninstallDaemonService(ctx, { exec, platform: 'linux', uid: 1000 })).toMatchObject({ removed: true });
     expect(calls).toEqual([
@@ -64,6 +70,15 @@ describe('daemon service operations through the exec seam', () => {
       ['systemctl', '--user', 'daemon-reload'],
     ]);
     expect(await readdir(unitDir())).toEqual([]);
+  });
+
+  it('refuses to install a service whose iapeer command is not there, writing and running nothing', async () => {
+    const cli = join(dir(), 'opt', 'iapeer', 'absent.cjs');
+    await expect(installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000, cliPath: cli })).rejects.toThrow(
+      `the service would fail: the iapeer command ${cli} is not there`,
+    );
+    expect(calls).toEqual([]);
+    expect(await readdir(dir())).toEqual([]);
   });
 });
 
@@ -77,7 +92,7 @@ describe('stopping an always-on peer’s service', () => {
 
   it('refuses a file iapeer did not write, stops its own, and skips an unreachable manager', async () => {
     await mkdir(unitDir(), { recursive: true });
-    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000 });
+    const installed = await installDaemonService(ctx, { target: 'systemd' }, { exec, uid: 1000, cliPath: await iapeerCli() });
     const unit = installed.name.replace('iapeer-daemon', 'iapeer-peer-demo-boris');
     const file = join(unitDir(), unit);
 

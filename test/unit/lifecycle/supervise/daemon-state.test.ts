@@ -1,21 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pathsFor } from '../../../../src/core/paths.js';
 import { type DaemonState, readDaemonStatus } from '../../../../src/lifecycle/supervise/daemon-state.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
 /** A pid that no process holds: above the usual pid_max of Linux (4194304) and macOS (99998). */
 const GONE_PID = 2 ** 30;
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'iapeer-daemon-state-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('iapeer-daemon-state-');
 
 function withState(state: Record<string, unknown>) {
-  const paths = pathsFor({ home: dir, sockDir: join(dir, 'sock') });
+  const paths = pathsFor({ home: dir(), sockDir: join(dir(), 'sock') });
   writeFileSync(paths.daemonState, JSON.stringify(state));
   return readDaemonStatus(paths);
 }
@@ -53,6 +49,6 @@ describe('readDaemonStatus', () => {
 
   it('says so when the file is not the daemon state', () => {
     expect(withState({ pid: 'x' }).kind).toBe('unreadable');
-    expect(readDaemonStatus(pathsFor({ home: join(dir, 'none'), sockDir: join(dir, 'sock') })).kind).toBe('never-ran');
+    expect(readDaemonStatus(pathsFor({ home: join(dir(), 'none'), sockDir: join(dir(), 'sock') })).kind).toBe('never-ran');
   });
 });

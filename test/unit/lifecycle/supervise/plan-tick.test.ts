@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_AFTER_DEATHS, eagerRelaunchAt, recentFastDeaths, tripsGuard } from '../../../../src/lifecycle/sessions/crash-guard.js';
-import { lastSpawnUnaccounted } from '../../../../src/lifecycle/sessions/session-accounting.js';
 import { type Decision, type IdentityFacts, type SocketFacts, type TickFacts, decideIdentity, isOrphanSocket, planTick } from '../../../../src/lifecycle/supervise/plan-tick.js';
-import type { MarkerValue, Markers } from '../../../../src/registry/markers.js';
-
-const NOW = Date.parse('2026-11-24T12:00:00.000Z');
-const at = (secondsAgo: number) => new Date(NOW - secondsAgo * 1000).toISOString();
-const spawned = (secondsAgo: number): MarkerValue<'spawned'> => ({
-  at: at(secondsAgo),
-  pid: 100,
-  tty: '/dev/pts/1',
-  serverPid: 99,
-  mode: 'fresh',
-  cause: 'first-start',
-});
-const death = (secondsAgo: number, fast = true) => ({ at: at(secondsAgo), exit: 1, fast });
+import type { Markers } from '../../../../src/registry/markers.js';
+import { NOW, at, death, spawned } from '../../../helpers/markers.js';
 
 /** In-memory builders: one identity, live and busy unless told otherwise. */
 function identity(overrides: Partial<IdentityFacts> = {}): IdentityFacts {
@@ -163,64 +150,5 @@ describe('planTick', () => {
     ['no peers.json, no state', { name: 'demo-ann', isSocket: true, hasState: false }, false, false, true],
   ] as const)('isOrphanSocket: %s', (_label, socket, registered, registryPresent, orphan) => {
     expect(isOrphanSocket(socket, registered, registryPresent)).toBe(orphan);
-  });
-});
-
-describe('the crash-loop guard', () => {
-  const four = [death(500), death(400), death(300), death(200)];
-  const last = NOW - 1000;
-  const run = (n: number) => Array.from({ length: n }, (_, index) => ({ at: new Date(last - (n - 1 - index) * 100).toISOString(), exit: 1, fast: true }));
-  // A self-fresh end counts for the guard, not for the backoff: its relaunch is at once.
-  const selfFresh = { at: new Date(last + 5).toISOString(), exit: null, fast: true, selfFresh: true };
-
-  // It trips on the fifth fast death within ten minutes, not on slow ones nor old ones.
-  const trips: Array<[label: string, deaths: MarkerValue<'deaths'>, expected: boolean]> = [
-    ['four fast deaths', four, false],
-    ['a fifth fast death', [...four, death(10)], true],
-    ['a fifth slow death', [...four, death(10, false)], false],
-    ['a fifth fast death too old', [death(700), ...four], false],
-    ['a self-fresh end as the fifth', [death(50), death(40), death(30), death(20), { ...selfFresh, at: at(1) }], true],
-  ];
-
-  it.each(trips)('tripsGuard: %s', (_label, deaths, expected) => {
-    expect(tripsGuard(deaths, NOW)).toBe(expected);
-  });
-
-  it('counts the recent fast deaths', () => {
-    expect(recentFastDeaths([...four, death(10)], NOW)).toBe(BLOCK_AFTER_DEATHS);
-  });
-
-  // Eager relaunches back off 1 s, doubling, at most 60 s, and reset after a clean end or a long life.
-  const backoffs: Array<[label: string, markers: Pick<Markers, 'deaths' | 'spawned'>, expected: number]> = [
-    ['one fast death', { deaths: run(1) }, last + 1000],
-    ['two', { deaths: run(2) }, last + 2000],
-    ['four', { deaths: run(4) }, last + 8000],
-    ['twelve: at most 60 s', { deaths: run(12) }, last + 60_000],
-    ['after a clean end', { deaths: [...run(3), { at: new Date(last + 1).toISOString(), exit: 0, fast: false }] }, 0],
-    ['after a long life', { deaths: run(3), spawned: spawned(0) }, 0],
-    ['no deaths', {}, 0],
-    ['after a self-fresh end', { deaths: [selfFresh], spawned: spawned(3) }, 0],
-    ['fast deaths, then a self-fresh end', { deaths: [...run(2), selfFresh] }, last + 2000],
-  ];
-
-  it.each(backoffs)('eagerRelaunchAt: %s', (_label, markers, expected) => {
-    expect(eagerRelaunchAt(markers)).toBe(expected);
-  });
-});
-
-describe('lastSpawnUnaccounted', () => {
-  // True only for a spawn that nothing on record ended since.
-  const table: Array<[label: string, markers: Markers, expected: boolean]> = [
-    ['no spawn', {}, false],
-    ['a spawn alone', { spawned: spawned(60) }, true],
-    ['a stop before the spawn', { spawned: spawned(60), stopped: { at: at(120) } }, true],
-    ['a stop after the spawn', { spawned: spawned(60), stopped: { at: at(30) } }, false],
-    ['a self-fresh after the spawn', { spawned: spawned(60), 'new-eager': { at: at(30), handoff: null } }, false],
-    ['a death after the spawn', { spawned: spawned(60), deaths: [death(30)] }, false],
-    ['a death before the spawn', { spawned: spawned(60), deaths: [death(90)] }, true],
-  ];
-
-  it.each(table)('%s', (_label, markers, expected) => {
-    expect(lastSpawnUnaccounted(markers)).toBe(expected);
   });
 });

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/core/errors.js';
 import { MAX_TEXT_BYTES } from '../../../../src/core/limits.js';
-import { isMessageId, newMessageId } from '../../../../src/core/message-id.js';
 import { checkBodySize, cleanBody, formatEnvelope, parseTopic } from '../../../../src/transport/queue/envelope.js';
-
-describe('message ids', () => {
-  it('are unique and sort by creation time, even within one millisecond', () => {
-    const ids = [newMessageId(1_000), newMessageId(1_000), newMessageId(1_000), newMessageId(1_001), newMessageId(2_000_000_000_000)];
-    expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual(ids);
-    ids.forEach((id) => expect(isMessageId(id)).toBe(true));
-  });
-
-  it('are told apart from other words', () => {
-    expect(isMessageId('hello')).toBe(false);
-    expect(isMessageId('../../etc/passwd')).toBe(false);
-  });
-});
 
 describe('the envelope', () => {
   it('is a header line, the body verbatim, then the attachments line', () => {

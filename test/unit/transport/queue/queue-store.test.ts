@@ -1,18 +1,13 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../../../src/core/errors.js';
 import { newMessageId } from '../../../../src/core/message-id.js';
 import { MAX_QUEUED_PER_IDENTITY, type QueuedMessage, QueueStore, newQueuedMessage, totalOf } from '../../../../src/transport/queue/queue-store.js';
+import { useTempDir } from '../../../helpers/use-temp-dir.js';
 
-let root: string;
-beforeEach(async () => {
-  root = join(await mkdtemp(join(tmpdir(), 'iap-queue-')), 'queue');
-});
-afterEach(async () => {
-  await rm(join(root, '..'), { recursive: true, force: true });
-});
+const dir = useTempDir('iap-queue-');
+const root = () => join(dir(), 'queue');
 
 function message(identity: string, text: string, nowMs = Date.now()): QueuedMessage {
   return newQueuedMessage({ id: newMessageId(nowMs), identity, from: 'operator', topic: 'none', text }, new Date(nowMs));
@@ -20,7 +15,7 @@ function message(identity: string, text: string, nowMs = Date.now()): QueuedMess
 
 describe('the queue store', () => {
   it('lists an identity’s messages oldest first, whatever order they were written in', async () => {
-    const store = new QueueStore(root);
+    const store = new QueueStore(root());
     const first = message('demo-a', 'one', 1000);
     const second = message('demo-a', 'two', 2000);
     const other = message('demo-b', 'three', 1500);
@@ -36,7 +31,7 @@ describe('the queue store', () => {
   });
 
   it('updates, removes and sets aside; a set-aside message is kept with its reason', async () => {
-    const store = new QueueStore(root);
+    const store = new QueueStore(root());
     const kept = message('demo-a', 'keep me');
     await store.enqueue(kept);
     await store.write({ ...kept, attempts: 3, lastError: 'wake failed' });
@@ -51,24 +46,24 @@ describe('the queue store', () => {
   });
 
   it('reports a corrupt file instead of dropping or deleting it', async () => {
-    const store = new QueueStore(root);
+    const store = new QueueStore(root());
     await store.enqueue(message('demo-a', 'fine'));
     const badId = newMessageId();
-    await writeFile(join(root, 'demo-a', `${badId}.json`), '{"version": 1, "id": "tor');
+    await writeFile(join(root(), 'demo-a', `${badId}.json`), '{"version": 1, "id": "tor');
     const entries = await store.list('demo-a');
     expect(entries).toHaveLength(2);
     expect(entries.find((entry) => entry.message === undefined)?.problem).toBeTruthy();
-    expect(await readdir(join(root, 'demo-a'))).toContain(`${badId}.json`);
+    expect(await readdir(join(root(), 'demo-a'))).toContain(`${badId}.json`);
   });
 
   it('refuses a message beyond the bound instead of dropping one', async () => {
-    const store = new QueueStore(root);
-    await mkdir(join(root, 'demo-a'), { recursive: true });
+    const store = new QueueStore(root());
+    await mkdir(join(root(), 'demo-a'), { recursive: true });
     const template = JSON.stringify(message('demo-a', 'x'));
     await Promise.all(
       Array.from({ length: MAX_QUEUED_PER_IDENTITY }, () => {
         const id = newMessageId();
-        return writeFile(join(root, 'demo-a', `${id}.json`), template.replace(/"id":"[^"]+"/, `"id":"${id}"`));
+        return writeFile(join(root(), 'demo-a', `${id}.json`), template.replace(/"id":"[^"]+"/, `"id":"${id}"`));
       }),
     );
     await expect(store.enqueue(message('demo-a', 'one too many'))).rejects.toThrow(RefusedError);
@@ -76,7 +71,7 @@ describe('the queue store', () => {
   });
 
   it('says whether a message still waits or was set aside, and not once it is delivered', async () => {
-    const store = new QueueStore(root);
+    const store = new QueueStore(root());
     const kept = message('demo-a', 'kept');
     const done = message('demo-a', 'done');
     await store.enqueue(kept);

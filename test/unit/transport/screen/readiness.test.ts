@@ -11,7 +11,6 @@ import {
   gateStep,
   matchesLine,
 } from '../../../../src/transport/screen/readiness.js';
-import { lastLine } from '../../../../src/transport/screen/wait-ready.js';
 
 const PROMPT = /^demo>/;
 const READY_SCREEN = 'demo agent v1\n\ndemo> ';
@@ -113,14 +112,6 @@ describe('matching the screen as drawn', () => {
     expect(matchesLine(pattern, `${'x'.repeat(100)}READY`)).toBe(true);
     expect(matchesLine(pattern, `${'x'.repeat(5000)}READY`)).toBe(false);
     expect(matchesLine(pattern, `${'x'.repeat(5000)}\nREADY`)).toBe(true);
-  });
-});
-
-describe('lastLine', () => {
-  it("is the last non-blank line, trimmed, past tmux's dead-pane notice", () => {
-    expect(lastLine('Please log in   \n\nPane is dead (status 3, Tue Nov 24 07:12:39 2026)\n\n')).toBe('Please log in');
-    expect(lastLine('  one \n  two  \n')).toBe('two');
-    expect(lastLine('\n \n')).toBe('');
   });
 });
 

@@ -1,11 +1,7 @@
-import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'plist';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../../../src/core/errors.js';
 import {
-  type ServiceSpec,
   hasMarker,
   homeTag,
   renderPlist,
@@ -15,23 +11,7 @@ import {
   serviceNames,
   showCommand,
 } from '../../../../src/transport/services/service-files.js';
-import { deleteServiceFile, readServiceFile, writeServiceFile } from '../../../../src/transport/services/service-store.js';
-
-const USER_HOME = '/Users/ana';
-const DEFAULT_HOME = '/Users/ana/.iapeer';
-
-function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    role: { kind: 'daemon' },
-    names: serviceNames({ kind: 'daemon' }, undefined),
-    program: ['/opt/node/bin/node', '/opt/iapeer/dist/cli.cjs', 'daemon', 'run'],
-    env: { PATH: '/opt/homebrew/bin:/usr/bin:/bin', HOME: USER_HOME, IAPEER_HOME: DEFAULT_HOME, LANG: 'en_US.UTF-8' },
-    workingDirectory: USER_HOME,
-    logFile: `${DEFAULT_HOME}/logs/service-daemon.log`,
-    home: DEFAULT_HOME,
-    ...overrides,
-  };
-}
+import { DEFAULT_HOME, USER_HOME, serviceSpec } from '../../../helpers/service-spec.js';
 
 describe('service names', () => {
   it('gives the default home plain names and any other home a short hash of its path', () => {
@@ -86,7 +66,7 @@ describe('serviceEnv', () => {
 
 describe('renderUnit', () => {
   it('writes the marker first, restarts on failure with a delay, limits starts in [Unit], and keeps sessions on stop', () => {
-    const text = renderUnit(spec());
+    const text = renderUnit(serviceSpec());
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^# Written by iapeer \(iapeer daemon install\)/);
     expect(hasMarker(text)).toBe(true);
@@ -105,7 +85,7 @@ describe('renderUnit', () => {
 
   it('quotes what systemd would otherwise expand or split', () => {
     const text = renderUnit(
-      spec({
+      serviceSpec({
         program: ['/opt/my node/node', '/a"b\\c/cli.cjs', 'daemon', 'peer', 'demo-x'],
         env: { IAPEER_HOME: '/h/100%/$HOME', PATH: '/bin' },
         logFile: '/h/100%/logs/x.log',
@@ -114,18 +94,18 @@ describe('renderUnit', () => {
     expect(text).toContain('ExecStart="/opt/my node/node" "/a\\"b\\\\c/cli.cjs" "daemon" "peer" "demo-x"');
     expect(text).toContain('Environment="IAPEER_HOME=/h/100%%/$HOME"');
     expect(text).toContain('StandardOutput=append:/h/100%%/logs/x.log');
-    expect(renderUnit(spec({ program: ['/bin/$x'] }))).toContain('ExecStart="/bin/$$x"');
+    expect(renderUnit(serviceSpec({ program: ['/bin/$x'] }))).toContain('ExecStart="/bin/$$x"');
   });
 
   it('refuses a value with a newline rather than write a broken file', () => {
-    expect(() => renderUnit(spec({ env: { IAPEER_HOME: '/h\nExecStartPre=/bin/evil' } }))).toThrow(RefusedError);
-    expect(() => renderPlist(spec({ logFile: '/h/\u0007.log' }))).toThrow(/control character/);
+    expect(() => renderUnit(serviceSpec({ env: { IAPEER_HOME: '/h\nExecStartPre=/bin/evil' } }))).toThrow(RefusedError);
+    expect(() => renderPlist(serviceSpec({ logFile: '/h/\u0007.log' }))).toThrow(/control character/);
   });
 });
 
 describe('renderPlist', () => {
   it('parses as a plist with the keys launchd needs', () => {
-    const text = renderPlist(spec());
+    const text = renderPlist(serviceSpec());
     expect(text.split('\n')[1]).toMatch(/^<!-- Written by iapeer/);
     expect(hasMarker(text)).toBe(true);
     const parsed = parse(text) as Record<string, unknown>;
@@ -144,7 +124,7 @@ describe('renderPlist', () => {
   });
 
   it('escapes XML in values', () => {
-    const parsed = parse(renderPlist(spec({ env: { IAPEER_HOME: '/h/a&b<c>"d"', PATH: '/bin' } }))) as { EnvironmentVariables: Record<string, string> };
+    const parsed = parse(renderPlist(serviceSpec({ env: { IAPEER_HOME: '/h/a&b<c>"d"', PATH: '/bin' } }))) as { EnvironmentVariables: Record<string, string> };
     expect(parsed.EnvironmentVariables['IAPEER_HOME']).toBe('/h/a&b<c>"d"');
   });
 });
@@ -161,47 +141,5 @@ describe('hasMarker', () => {
 describe('showCommand', () => {
   it('quotes words a shell would split', () => {
     expect(showCommand(['launchctl', 'bootstrap', 'gui/501', '/Users/a b/x.plist'])).toBe("launchctl bootstrap gui/501 '/Users/a b/x.plist'");
-  });
-});
-
-describe('service files on disk', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'iapeer-service-files-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('writes a new file, keeps an unchanged one, rewrites a changed one, deletes only its own', async () => {
-    const file = join(dir, 'user', 'systemd', 'iapeer-daemon.service');
-    const text = renderUnit(spec());
-    expect(await readServiceFile(file)).toEqual({ state: 'absent' });
-    expect(await writeServiceFile(file, text, await readServiceFile(file))).toBe('new');
-    expect((await lstat(file)).mode & 0o777).toBe(0o644);
-    const before = (await lstat(file)).mtimeMs;
-    expect(await writeServiceFile(file, text, await readServiceFile(file))).toBe('same');
-    expect((await lstat(file)).mtimeMs).toBe(before);
-    const other = renderUnit(spec({ env: { PATH: '/other' } }));
-    expect(await writeServiceFile(file, other, await readServiceFile(file))).toBe('changed');
-    expect(await readFile(file, 'utf8')).toBe(other);
-    expect(await deleteServiceFile(file)).toBe(true);
-    expect(await deleteServiceFile(file)).toBe(false);
-  });
-
-  it('refuses a file without the marker, or a symlink, and leaves it as it was', async () => {
-    const file = join(dir, 'foreign.service');
-    await writeFile(file, '[Service]\nExecStart=/bin/true\n');
-    await expect(readServiceFile(file)).rejects.toThrow(/foreign\.service exists but was not written by iapeer.*move it aside/);
-    await expect(deleteServiceFile(file)).rejects.toThrow(RefusedError);
-    expect(await readFile(file, 'utf8')).toBe('[Service]\nExecStart=/bin/true\n');
-
-    const target = join(dir, 'target.service');
-    await writeFile(target, renderUnit(spec()));
-    const link = join(dir, 'link.service');
-    await symlink(target, link);
-    await expect(readServiceFile(link)).rejects.toThrow(/link\.service is not a plain file iapeer wrote/);
-    await mkdir(join(dir, 'adir.service'));
-    await expect(readServiceFile(join(dir, 'adir.service'))).rejects.toThrow(RefusedError);
   });
 });
