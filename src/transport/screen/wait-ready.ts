@@ -1,19 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionError } from '../../core/errors.js';
+import { escapeControl } from '../../core/text/terminal-text.js';
 import { type GateMode, INITIAL_GATE, WAKE_TIMEOUT_MS, gateStep } from './readiness.js';
 import type { Liveness } from '../tmux/pane-liveness.js';
 import type { Sessions } from '../tmux/sessions.js';
 
+/** How many of the runtime's last lines an error quotes, and how much of each. */
+const LAST_LINES = 5;
+const LINE_CHARS = 160;
+
 /**
- * The runtime's last words: the last non-blank line, past tmux's own "Pane is dead" notice,
- * trimmed for display (the screen is captured with its trailing spaces).
+ * The runtime's last words: its last non-blank lines, past tmux's own "Pane is dead" notice,
+ * trimmed for display (the screen is captured with its trailing spaces). Stack frames
+ * (`at f (file:1:2)`) are skipped: they say where it failed, the lines around them say what.
  */
-export function lastLine(screen: string): string {
-  const lines = screen
+export function lastLines(screen: string, count = LAST_LINES): string[] {
+  return screen
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('Pane is dead'));
-  return (lines.at(-1) ?? '').slice(0, 160);
+    .filter((line) => line !== '' && !line.startsWith('Pane is dead') && !/^at \S/.test(line))
+    .slice(-count)
+    .map((line) => line.slice(0, LINE_CHARS));
 }
 
 /** The runtime's session ended (or its pane died) before the runtime was ready. */
@@ -26,10 +33,11 @@ export class RuntimeEndedError extends SessionError {
   }
 }
 
-function endedMessage(identity: string, liveness: Liveness, screen: string): string {
-  const status = liveness.state === 'dead-pane' && liveness.pane.exitStatus !== undefined ? ` with status ${liveness.pane.exitStatus}` : '';
-  const said = lastLine(screen);
-  return `${identity} exited${status} before it was ready${said ? `; its screen ends: ${JSON.stringify(said)}` : ''}`;
+/** `<identity> exited with status N before it was ready; its screen ends: "…" / "…"`, on one line, controls escaped. */
+export function endedMessage(identity: string, exitStatus: number | undefined, screen: string): string {
+  const status = exitStatus === undefined ? '' : ` with status ${exitStatus}`;
+  const said = lastLines(screen).map((line) => escapeControl(JSON.stringify(line)));
+  return `${identity} exited${status} before it was ready${said.length > 0 ? `; its screen ends: ${said.join(' / ')}` : ''}`;
 }
 
 /** Polls the pane until the runtime is ready (see readiness.ts); throws if it ends or times out. */
@@ -46,7 +54,8 @@ export async function waitUntilReady(
     const { liveness, screen } = await sessions.look(identity);
     if (liveness.state !== 'live') {
       const settled = await sessions.settleDeadPane(identity, liveness);
-      throw new RuntimeEndedError(endedMessage(identity, settled, screen), settled);
+      const exitStatus = settled.state === 'dead-pane' ? settled.pane.exitStatus : undefined;
+      throw new RuntimeEndedError(endedMessage(identity, exitStatus, screen), settled);
     }
     const step = gateStep(ready, mode, state, screen, Date.now());
     if (step.kind === 'ready') {

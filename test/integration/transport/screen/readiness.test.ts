@@ -64,6 +64,16 @@ describe('readiness on real tmux', () => {
     expect(deaths.at(-1)?.exit).toBe(143);
   });
 
+  it('a runtime whose script is missing is reported with the lines that say why, not only the last one', async () => {
+    await writeRuntimes({ broken: { fresh: [process.execPath, '/nonexistent.js'], ready: '^> ' } });
+    await addPeer('gus', 'broken');
+    const result = await home.run(['start', 'gus']);
+    expectError(result, 1, 'start', /broken-gus exited with status 1 before it was ready; its screen ends: /);
+    expect(result.stderr).toContain(`"Error: Cannot find module '/nonexistent.js'" / "code: 'MODULE_NOT_FOUND',"`);
+    expect(result.stderr).toMatch(/ \/ "Node\.js v\d+\.\d+\.\d+"\n$/);
+    expect(result.stderr).not.toMatch(/"at /);
+  });
+
   it('C-c in a cooked terminal reaches the runtime without ending the session', async () => {
     // The runtime traps INT and says so; the session must outlive it.
     const script = "trap 'echo got-int' INT; printf 'ready> '; while :; do sleep 1; done";
