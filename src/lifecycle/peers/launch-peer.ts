@@ -7,6 +7,8 @@ import type { AppContext } from '../context/app-context.js';
 import { withSessions } from '../context/session-context.js';
 import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
 import type { WakeOutcome } from '../sessions/wake-peer.js';
+import { checkSpawnable } from '../sessions/spawn-check.js';
+import { readRegistry } from '../../registry/read-registry.js';
 
 export interface LaunchResult {
   readonly peer: PeerRecord;
@@ -31,13 +33,19 @@ export async function isKnownRuntime(ctx: AppContext, word: string): Promise<{ k
 
 /**
  * `iapeer <runtime>`: registers the current directory's peer if needed (or adds the
- * runtime to it), then launches it fresh. An identity already live is left as it is.
+ * runtime to it), then launches it fresh. An identity already live is left as it is. A
+ * runtime that cannot be spawned here (its command not on PATH) is refused before anything
+ * is registered.
  */
 export async function launchPeer(ctx: AppContext, input: { runtime: string; personality: string }): Promise<LaunchResult> {
   const runtime = parseRuntimeName(input.runtime);
   const { personality } = input;
   const sctx = await withSessions(ctx);
   const now = ctx.now().toISOString();
+  // A launch that cannot spawn registers nothing: checked before the record is written.
+  if (!findPeer(readRegistry(ctx.paths.registry), personality)?.runtimes.includes(runtime)) {
+    await checkSpawnable(sctx, { personality, cwd: ctx.cwd, runtimes: [runtime] }, runtime, 'fresh');
+  }
   const { registry, value: action } = await updatePeers(ctx, (current) => {
     const existing = findPeer(current, personality);
     if (existing && existing.cwd !== ctx.cwd) {

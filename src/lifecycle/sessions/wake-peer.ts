@@ -11,9 +11,9 @@ import { newMessageId } from '../../core/message-id.js';
 import { newQueuedMessage } from '../../transport/queue/queue-store.js';
 import { OPERATOR, formatEnvelope } from '../../transport/queue/envelope.js';
 import { formatIdentity } from '../../core/names.js';
-import { isDirectory, stateDirOf } from '../../core/paths.js';
-import { findExecutable } from '../../core/process/process.js';
+import { stateDirOf } from '../../core/paths.js';
 import { reapEnded } from './reap-ended.js';
+import { checkCanSpawn, sessionValuesOf, withTokens } from './spawn-check.js';
 import { lastSpawnUnaccounted } from './session-accounting.js';
 import { type SessionContext, runtimeOf } from '../context/session-context.js';
 
@@ -33,19 +33,6 @@ export type WakeOutcome =
 
 type Spawned = Extract<WakeOutcome, { outcome: 'woken' }> & { readonly handoff: string | null };
 
-async function checkCanSpawn(ctx: SessionContext, peer: PeerRecord, argv: readonly string[], runtime: Runtime): Promise<void> {
-  if (!(await isDirectory(peer.cwd))) {
-    throw new RefusedError(
-      `working directory ${peer.cwd} of peer ${peer.personality} does not exist; fix it with: iapeer add ${peer.personality} --runtime ${peer.runtimes.join(' ')} --cwd <dir>`,
-      'ENOCWD',
-    );
-  }
-  const command = argv[0] ?? '';
-  if (!(await findExecutable(command, ctx.childEnv['PATH']))) {
-    throw new RefusedError(`runtime ${runtime.name}: command "${command}" is not on PATH; install it or define the runtime in ${ctx.paths.runtimes}`, 'ENORUNTIME');
-  }
-}
-
 /**
  * Records the session just spawned; a session that cannot be recorded is ended, not left
  * running where `list` and the next wake could not account for it.
@@ -58,11 +45,6 @@ async function recordSpawn(ctx: SessionContext, identity: string, record: Marker
     const reason = error instanceof Error ? error.message : String(error);
     throw new RefusedError(`${identity} was started but could not be recorded (${reason}), so it was ended; fix ${stateDirOf(ctx.paths, identity)} and retry`, 'EBADSTATE', { cause: error });
   }
-}
-
-/** `@PEER_IDENTITY@` and its kin in a runtime's argv become the session's values, JSON-escaped (see builtin-runtimes.ts). */
-function withTokens(argv: readonly string[], values: Readonly<Record<string, string>>): string[] {
-  return argv.map((arg) => arg.replace(/@(PEER_IDENTITY|IAPEER_HOME|IAPEER_SOCK_DIR)@/g, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1)));
 }
 
 /** Decides and, if so, spawns; under the identity's lock. */
@@ -108,7 +90,7 @@ async function decideAndSpawn(
   }
 
   const runtime = await runtimeOf(ctx, runtimeName);
-  const sessionEnv = { PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir };
+  const sessionEnv = sessionValuesOf(ctx, identity);
   const argv = withTokens(decision.mode === 'resume' ? runtime.resume : runtime.fresh, sessionEnv);
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
