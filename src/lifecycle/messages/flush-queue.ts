@@ -1,3 +1,4 @@
+import { isIapeerError } from '../../core/errors.js';
 import { stateDirOf } from '../../core/paths.js';
 import { type Markers, readMarkers } from '../../registry/markers.js';
 import { findIdentity } from '../../registry/peers.js';
@@ -150,6 +151,8 @@ async function flushIdentity(
             }
           }
         } catch (error) {
+          // Its service keeps it up: the message waits, counting no attempt, until it is live.
+          if (isIapeerError(error) && error.code === 'EALWAYSON') return hold(error.message);
           await failed(ctx, message, `wake failed: ${(error as Error).message}`);
           return hold('wake failed');
         }

@@ -108,8 +108,8 @@ export async function keepPeer(ctx: AppContext, identity: string, options: KeepO
     if ('reason' in target) return target;
     let wake: WakeOutcome | typeof ABORTED;
     try {
-      // Woken as a message would: a stop or block that lands meanwhile is honoured under the lock.
-      wake = await unlessAborted(wakeAndDeliver(sctx, target.peer, target.runtime, 'message'), options.signal);
+      // Woken as a message would (but for being always-on): a stop or block that lands meanwhile is honoured under the lock.
+      wake = await unlessAborted(wakeAndDeliver(sctx, target.peer, target.runtime, 'keeper'), options.signal);
     } catch (error) {
       if (isIapeerError(error) && error.code === 'ESTOPPED') return { reason: 'stopped' };
       if (isIapeerError(error) && error.code === 'EBLOCKED') return { reason: 'blocked' };

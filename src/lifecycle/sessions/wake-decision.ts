@@ -3,9 +3,10 @@ import type { MarkerName } from '../../registry/markers.js';
 
 /**
  * Who asks for the session: `start` (operator), `launch` (`iapeer <runtime>`, always
- * fresh), `message` (a send that wakes), `eager` (the daemon relaunching a self-fresh).
+ * fresh), `message` (a send that wakes), `eager` (the daemon relaunching a self-fresh),
+ * `keeper` (an always-on peer's own service, `iapeer daemon peer`).
  */
-export type WakeTrigger = 'start' | 'launch' | 'message' | 'eager';
+export type WakeTrigger = 'start' | 'launch' | 'message' | 'eager' | 'keeper';
 
 export interface WakeFacts {
   readonly live: boolean;
@@ -14,6 +15,8 @@ export interface WakeFacts {
   readonly idleReaped: boolean;
   readonly newEager: boolean;
   readonly everSpawned: boolean;
+  /** Kept up by its own OS service: nothing else wakes it on its own accord. */
+  readonly alwaysOn: boolean;
 }
 
 export type WakeDecision =
@@ -23,7 +26,7 @@ export type WakeDecision =
       /** Markers to clear all the same: the operator's start lifts a stale stop or block. */
       readonly clear: readonly MarkerName[];
     }
-  | { readonly action: 'refuse'; readonly reason: 'stopped' | 'blocked' }
+  | { readonly action: 'refuse'; readonly reason: 'stopped' | 'blocked' | 'always-on' }
   | {
       readonly action: 'spawn';
       readonly mode: WakeMode;
@@ -41,6 +44,8 @@ export function decideWake(facts: WakeFacts, trigger: WakeTrigger): WakeDecision
   if (!byOperator) {
     if (facts.blocked) return { action: 'refuse', reason: 'blocked' };
     if (facts.stopped) return { action: 'refuse', reason: 'stopped' };
+    // A message or the daemon waking an always-on peer would leave it live with no keeper.
+    if (facts.alwaysOn && trigger !== 'keeper') return { action: 'refuse', reason: 'always-on' };
     if (trigger === 'eager' && !facts.newEager) return { action: 'none', reason: 'nothing-to-relaunch', clear: [] };
   }
   // The operator's start lifts a stop or a block, and forgets the deaths that caused it.

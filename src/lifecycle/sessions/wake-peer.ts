@@ -47,6 +47,13 @@ async function recordSpawn(ctx: SessionContext, identity: string, record: Marker
   }
 }
 
+function refusal(identity: string, reason: 'stopped' | 'blocked' | 'always-on', start: string): RefusedError {
+  if (reason === 'always-on') {
+    return new RefusedError(`${identity} is always-on and down: its OS service keeps it up, not a message; start it with: ${start}`, 'EALWAYSON');
+  }
+  return new RefusedError(`${identity} is ${reason}; nothing wakes it until: ${start}`, reason === 'stopped' ? 'ESTOPPED' : 'EBLOCKED');
+}
+
 /** Decides and, if so, spawns; under the identity's lock. */
 async function decideAndSpawn(
   ctx: SessionContext,
@@ -74,15 +81,11 @@ async function decideAndSpawn(
       idleReaped: markers['idle-reaped'] !== undefined,
       newEager: markers['new-eager'] !== undefined,
       everSpawned: markers.spawned !== undefined,
+      alwaysOn: peer.alwaysOn,
     },
     trigger,
   );
-  if (decision.action === 'refuse') {
-    throw new RefusedError(
-      `${identity} is ${decision.reason}; nothing wakes it until: iapeer start ${peer.personality} ${runtimeName}`,
-      decision.reason === 'stopped' ? 'ESTOPPED' : 'EBLOCKED',
-    );
-  }
+  if (decision.action === 'refuse') throw refusal(identity, decision.reason, `iapeer start ${peer.personality} ${runtimeName}`);
   if (decision.action === 'none') {
     // Under the lock: a stop that comes after this start must not lose its mark.
     await clearMarkers(dir, decision.clear);

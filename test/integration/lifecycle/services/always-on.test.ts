@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, waitFor } from '../../../helpers/cli.js';
 import { useHome } from '../../../helpers/use-home.js';
+import { startDaemon } from '../../../helpers/daemon.js';
 import { scaled } from '../../../helpers/deadline.js';
 import { type FakeServiceManager, makeFakeServiceManager } from '../../../helpers/fake-service-manager.js';
 import { expectError, expectOk, isRunning, lifecycleLines, rowOf, serverUp, workDir } from '../../../helpers/fleet.js';
 import { SERVICE_NODE_FLAGS } from '../../../../src/lifecycle/services/service-setup.js';
+import { messagesOf, queuedFiles, sendJson } from '../../../fixtures/messages.js';
 
 const home = useHome();
 let fake: FakeServiceManager;
@@ -217,6 +219,30 @@ describe('daemon peer <identity>: the keeper an always-on service runs', () => {
     expect(await third.exit).toBe(0);
     expect(third.output()).toMatch(/demo-boris is stopped: not keeping it up until: iapeer start\n$/);
     expect(serverUp(home, 'demo-boris')).toBe(false);
+  });
+
+  it('a message never wakes an always-on peer: it waits, saying why, and goes out once the keeper has it live', async () => {
+    const cwd = await addDemo('ada', ['--always-on']);
+    const first = await sendJson(home, ['ada', '--message', 'first']);
+    expect(first.outcome).toBe('queued');
+    const second = await home.run(['send', 'ada', '--message', 'second']);
+    expectOk(second);
+    expect(second.stdout).toMatch(/: queued for demo-ada \(demo-ada is always-on and down: its OS service keeps it up, not a message; start it with: iapeer start ada demo\)/);
+    expect(serverUp(home, 'demo-ada')).toBe(false);
+    expect(await queuedFiles(home)).toHaveLength(2);
+    const queued = (await lifecycleLines(home)).filter((line) => / ev=deliver identity=demo-ada id=\S+ reason="demo-ada is always-on and down: .*" outcome=queued$/.test(line));
+    expect(queued).toHaveLength(2);
+    // Waiting for its service is no failed attempt: nothing counts towards setting it aside.
+    expect((await lifecycleLines(home)).some((line) => /outcome=(retry-later|set-aside)/.test(line))).toBe(false);
+
+    // Once its keeper has it live, the daemon delivers what waited, in order.
+    const keeper = startKeeper('demo-ada');
+    await waitFor(() => keeper.output().includes('keeping it up'), 'the keeper to wake the peer', scaled(30_000));
+    startDaemon(home, { IAPEER_SUPERVISE_INTERVAL_MS: '200' });
+    await waitFor(async () => (await queuedFiles(home)).length === 0, 'the daemon to deliver what waited', scaled(30_000));
+    const texts = await messagesOf(cwd);
+    expect(texts.map((text) => text.split('\n')[1])).toEqual(['first', 'second']);
+    expect((await sendJson(home, ['ada', '--message', 'third'])).outcome).toBe('delivered');
   });
 
   it('exits 0 for an identity that is not always-on or not registered, and 2 for a bad one', async () => {

@@ -10,6 +10,7 @@ const DOWN: WakeFacts = {
   idleReaped: false,
   newEager: false,
   everSpawned: true,
+  alwaysOn: false,
 };
 
 const OPERATOR_CLEARS: readonly MarkerName[] = ['stopped', 'blocked', 'deaths', 'idle-reaped'];
@@ -19,7 +20,7 @@ function facts(overrides: Partial<WakeFacts>): WakeFacts {
   return { ...DOWN, ...overrides };
 }
 
-const TRIGGERS: readonly WakeTrigger[] = ['start', 'launch', 'message', 'eager'];
+const TRIGGERS: readonly WakeTrigger[] = ['start', 'launch', 'message', 'eager', 'keeper'];
 
 describe('decideWake', () => {
   type Row = [label: string, trigger: WakeTrigger, facts: Partial<WakeFacts>, expected: WakeDecision];
@@ -42,6 +43,32 @@ describe('decideWake', () => {
     ['eager, blocked', 'eager', { blocked: true, newEager: true }, { action: 'refuse', reason: 'blocked' }],
     ['eager, stopped and blocked', 'eager', { stopped: true, blocked: true, newEager: true }, { action: 'refuse', reason: 'blocked' }],
     ['eager, blocked without new-eager', 'eager', { blocked: true }, { action: 'refuse', reason: 'blocked' }],
+
+    // An always-on peer is kept up by its own service: a message or the daemon never wakes it.
+    ['message, always-on', 'message', { alwaysOn: true }, { action: 'refuse', reason: 'always-on' }],
+    ['message, always-on, never spawned', 'message', { alwaysOn: true, everSpawned: false }, { action: 'refuse', reason: 'always-on' }],
+    ['eager, always-on', 'eager', { alwaysOn: true, newEager: true }, { action: 'refuse', reason: 'always-on' }],
+    ['message, always-on and stopped', 'message', { alwaysOn: true, stopped: true }, { action: 'refuse', reason: 'stopped' }],
+    ['message, always-on, live', 'message', { alwaysOn: true, live: true }, { action: 'none', reason: 'already-live', clear: [] }],
+    [
+      'keeper, always-on',
+      'keeper',
+      { alwaysOn: true },
+      { action: 'spawn', mode: 'fresh', cause: 'crash-or-self-close', clear: AUTOMATIC_CLEARS, handoff: false },
+    ],
+    [
+      'keeper, always-on, self-fresh pending',
+      'keeper',
+      { alwaysOn: true, newEager: true },
+      { action: 'spawn', mode: 'fresh', cause: 'self-fresh', clear: AUTOMATIC_CLEARS, handoff: true },
+    ],
+    ['keeper, always-on and blocked', 'keeper', { alwaysOn: true, blocked: true }, { action: 'refuse', reason: 'blocked' }],
+    [
+      'start, always-on',
+      'start',
+      { alwaysOn: true },
+      { action: 'spawn', mode: 'fresh', cause: 'crash-or-self-close', clear: OPERATOR_CLEARS, handoff: false },
+    ],
 
     // The daemon relaunches only identities marked by self-fresh.
     ['eager, no new-eager', 'eager', {}, { action: 'none', reason: 'nothing-to-relaunch', clear: [] }],
