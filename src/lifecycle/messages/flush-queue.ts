@@ -1,4 +1,4 @@
-import { isIapeerError } from '../../core/errors.js';
+import { type IapeerError, isIapeerError } from '../../core/errors.js';
 import { stateDirOf } from '../../core/paths.js';
 import { type Markers, readMarkers } from '../../registry/markers.js';
 import { findIdentity } from '../../registry/peers.js';
@@ -6,20 +6,33 @@ import { readRegistry } from '../../registry/read-registry.js';
 import type { PeerRecord, Registry } from '../../registry/schema.js';
 import { deliverText } from '../../transport/screen/deliver-text.js';
 import type { QueuedMessage } from '../../transport/queue/queue-store.js';
-import { DRAFT_RETRY_MS, nextAttemptAt, shouldSetAside } from '../../transport/queue/queue-policy.js';
+import { CANNOT_START_RETRY_MS, DRAFT_RETRY_MS, nextAttemptAt, shouldSetAside } from '../../transport/queue/queue-policy.js';
+import type { Runtime } from '../../runtimes/runtime.js';
 import type { AppContext } from '../context/app-context.js';
 import { lockDelivery } from '../context/locks.js';
 import { type SessionContext, runtimeOf, withSessions } from '../context/session-context.js';
 import { ensureReady, isMarkedReady, wakePeer } from '../sessions/wake-peer.js';
 import { deliveryKnobsOf } from './delivery-knobs.js';
+import { cannotHeal, cannotStartReason } from '../sessions/spawn-check.js';
 
 export type DeliveredHow = 'delivered' | 'woken-delivered';
+
+/** An identity that cannot be started until the operator acts (see cannotHeal). */
+export interface CannotStart {
+  readonly error: IapeerError;
+  /** What is wrong and how to fix it, in one line. */
+  readonly reason: string;
+  /** The first failure of this kind for the message at the head of its queue: worth a log line. */
+  readonly newEpisode: boolean;
+}
 
 export interface FlushReport {
   /** Messages delivered, by id. */
   readonly delivered: ReadonlyMap<string, DeliveredHow>;
   /** Why the identity's queue stopped where it did, if it did not empty. */
   readonly waiting: ReadonlyMap<string, string>;
+  /** Identities whose queue stopped because they cannot be started as things are. */
+  readonly cannotStart: ReadonlyMap<string, CannotStart>;
 }
 
 /** What a delivery goes by: the identity's record and markers, read once (under its delivery lock). */
@@ -62,13 +75,14 @@ export async function flushQueue(ctx: AppContext, options: FlushOptions = {}): P
   const identities = options.identities ?? (await ctx.queue.identities());
   const delivered = new Map<string, DeliveredHow>();
   const waiting = new Map<string, string>();
-  if (identities.length === 0) return { delivered, waiting };
+  const cannotStart = new Map<string, CannotStart>();
+  if (identities.length === 0) return { delivered, waiting, cannotStart };
   const sctx = await withSessions(ctx);
   let registry: Registry | undefined;
   const registryOf = () => (registry ??= readRegistry(ctx.paths.registry));
   await Promise.all(
     identities.map(async (identity) => {
-      const flush = () => flushIdentity(sctx, identity, options, registryOf, { delivered, waiting });
+      const flush = () => flushIdentity(sctx, identity, options, registryOf, { delivered, waiting, cannotStart });
       try {
         await (options.lockHeld === true ? flush() : lockDelivery(ctx, identity, flush));
       } catch (error) {
@@ -76,12 +90,13 @@ export async function flushQueue(ctx: AppContext, options: FlushOptions = {}): P
       }
     }),
   );
-  return { delivered, waiting };
+  return { delivered, waiting, cannotStart };
 }
 
 interface Outcomes {
   readonly delivered: Map<string, DeliveredHow>;
   readonly waiting: Map<string, string>;
+  readonly cannotStart: Map<string, CannotStart>;
 }
 
 /** The identity's record and markers as they are now; undefined once it is no longer registered. */
@@ -123,7 +138,21 @@ async function flushIdentity(
     let { markers } = state;
     if (markers.stopped || markers.blocked) return hold(markers.blocked ? 'blocked' : 'stopped');
 
-    const runtime = await runtimeOf(ctx, state.runtime);
+    // A runtime gone from runtimes.json, a command not on PATH, a missing cwd: waiting will not cure them.
+    const cannotStart = async (error: unknown): Promise<void> => {
+      const reason = cannotStartReason(ctx, error as IapeerError);
+      // The sender of that message is told and takes it back; the others wait for the fix.
+      const newEpisode = message.id === options.until ? true : await waitForFix(ctx, message, reason);
+      outcomes.cannotStart.set(identity, { error: error as IapeerError, reason, newEpisode });
+      hold(reason);
+    };
+    let runtime: Runtime;
+    try {
+      runtime = await runtimeOf(ctx, state.runtime);
+    } catch (error) {
+      if (!cannotHeal(error)) throw error;
+      return cannotStart(error);
+    }
     let current: QueuedMessage = message;
     const deliver = () =>
       deliverText(ctx.sessions, identity, { id: message.id, text: message.text, pastedBefore: pastedInThisSession(markers.spawned, message) }, deliveryKnobsOf(runtime), {
@@ -153,6 +182,7 @@ async function flushIdentity(
         } catch (error) {
           // Its service keeps it up: the message waits, counting no attempt, until it is live.
           if (isIapeerError(error) && error.code === 'EALWAYSON') return hold(error.message);
+          if (cannotHeal(error)) return cannotStart(error);
           await failed(ctx, message, `wake failed: ${(error as Error).message}`);
           return hold('wake failed');
         }
@@ -187,6 +217,18 @@ async function flushIdentity(
     await failed(ctx, result.outcome === 'not-landed' ? { ...current, pastedAt: null } : current, result.outcome);
     return hold(result.outcome);
   }
+}
+
+/**
+ * The head of a queue whose identity cannot be started: no attempt is counted (the message
+ * is not at fault, and it goes once the fix is in), and it is looked at again only after
+ * CANNOT_START_RETRY_MS. Logged once per episode: true when this reason is new for it.
+ */
+async function waitForFix(ctx: AppContext, message: QueuedMessage, reason: string): Promise<boolean> {
+  const newEpisode = message.lastError !== reason;
+  await ctx.queue.write({ ...message, lastError: reason, nextAttemptAt: new Date(ctx.now().getTime() + CANNOT_START_RETRY_MS).toISOString() });
+  if (newEpisode) await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', reason });
+  return newEpisode;
 }
 
 async function failed(ctx: AppContext, message: QueuedMessage, why: string): Promise<void> {

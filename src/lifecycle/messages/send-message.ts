@@ -88,7 +88,8 @@ async function resolveTarget(ctx: SessionContext, registry: Registry, target: st
  * the target's delivery lock, it reads the identity once: a stopped or blocked target is
  * refused; otherwise the message is stored durably and the target's queue is delivered in
  * order, waking a down warm peer unless told not to. A message that cannot go now stays
- * queued for the daemon.
+ * queued for the daemon, unless the peer cannot be started until the operator acts (its
+ * runtime not installed or unknown, its cwd gone): then it is refused and not kept.
  */
 export async function sendMessage(ctx: AppContext, input: SendInput): Promise<SendResult> {
   checkBodySize(input.body);
@@ -111,8 +112,9 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
     const id = newMessageId(now.getTime());
     const text = formatEnvelope({ from, topic, id, body: input.body, attachments });
     // Stored first: if this process dies mid-delivery, the daemon finishes the job.
+    const message = newQueuedMessage({ id, identity, from, topic, text }, now);
     try {
-      await ctx.queue.enqueue(newQueuedMessage({ id, identity, from, topic, text }, now));
+      await ctx.queue.enqueue(message);
     } catch (error) {
       // The bound of the queue: a new message is refused, on record, and no older one is dropped.
       if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
@@ -124,6 +126,13 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
       : await flushQueue(sctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id, snapshot: { identity, peer, runtime, markers } });
     const how = report?.delivered.get(id);
     if (how) return { id, target: input.target, identity, outcome: how };
+    const stuck = report?.cannotStart.get(identity);
+    if (stuck) {
+      // Waiting cannot cure it: refused like a send to a stopped peer, and taken back out of the queue.
+      await ctx.queue.remove(message);
+      await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: stuck.reason });
+      throw new RefusedError(`nothing was sent or queued: ${identity} cannot start: ${stuck.reason}`, stuck.error.code, { cause: stuck.error });
+    }
     const reason = report === undefined ? `${identity} is down and --no-wake was given` : (report.waiting.get(identity) ?? 'waiting');
     await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason });
     return { id, target: input.target, identity, outcome: 'queued', reason };

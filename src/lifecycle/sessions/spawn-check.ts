@@ -1,4 +1,4 @@
-import { RefusedError, isIapeerError } from '../../core/errors.js';
+import { type IapeerError, RefusedError, isIapeerError } from '../../core/errors.js';
 import { formatIdentity } from '../../core/names.js';
 import { isDirectory } from '../../core/paths.js';
 import { findExecutable } from '../../core/process/process.js';
@@ -19,6 +19,11 @@ const CANNOT_HEAL = new Set(['ENOTFOUND', 'ENORUNTIME', 'ENOCWD']);
 /** Whether a wake failed for a reason that waiting cannot cure (see CANNOT_HEAL). */
 export function cannotHeal(error: unknown): boolean {
   return isIapeerError(error) && CANNOT_HEAL.has(error.code);
+}
+
+/** The one line an operator acts on: an unknown runtime's message says where to define it. */
+export function cannotStartReason(ctx: SessionContext, error: IapeerError): string {
+  return error.code === 'ENOTFOUND' ? `${error.message}; define it in ${ctx.paths.runtimes}` : error.message;
 }
 
 /** The session's own values, as the runtime's environment and its argv tokens see them. */

@@ -146,6 +146,9 @@ export class Supervisor {
     if (decision.kind === 'flush') {
       this.background(identity, async () => {
         const report = await flushQueue(sctx, { identities: [identity], wake: decision.wake });
+        const stuck = report.cannotStart.get(identity);
+        // Once per episode: its queue is looked at again only now and then, and quietly (flush-queue.ts).
+        if (stuck?.newEpisode === true) throw new Error(`${identity} cannot start: ${stuck.reason}; its messages wait until that is fixed`);
         const why = report.waiting.get(identity);
         if (why !== undefined && why.startsWith('wake failed')) throw new Error(`${identity}: ${why}`);
       });
