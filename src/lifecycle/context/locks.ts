@@ -16,3 +16,10 @@ export function lockIdentities<T>(ctx: AppContext, identities: readonly string[]
 export function lockDelivery<T>(ctx: AppContext, identity: string, fn: () => Promise<T>, options: { tryOnce?: boolean } = {}): Promise<T> {
   return withDeliveryLock(ctx.paths, identity, fn, { onWait: ctx.notice, ...options });
 }
+
+/** The delivery locks of several identities, taken in sorted order (so two callers cannot deadlock). */
+export function lockDeliveries<T>(ctx: AppContext, identities: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = [...new Set(identities)].sort();
+  if (first === undefined) return fn();
+  return lockDelivery(ctx, first, () => lockDeliveries(ctx, rest, fn));
+}

@@ -26,7 +26,7 @@ export type LifecycleEvent =
       ev: 'deliver';
       identity: string;
       id: string;
-      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused';
+      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused' | 'dropped';
       reason?: string;
     }
   | { ev: 'daemon'; action: 'start' | 'stop'; pid: number };

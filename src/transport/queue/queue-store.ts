@@ -167,6 +167,17 @@ export class QueueStore {
     await rm(this.fileOf(message.identity, message.id), { force: true });
   }
 
+  /**
+   * Deletes every message of the identity, waiting and set aside (its record is gone), and
+   * its queue directory; returns the ids, waiting first, each oldest first.
+   */
+  async dropAll(identity: string): Promise<{ waiting: string[]; setAside: string[] }> {
+    const ids = async (setAside: boolean) => (await this.names(this.listDir(identity, setAside))).map((name) => name.slice(0, -'.json'.length));
+    const dropped = { waiting: await ids(false), setAside: await ids(true) };
+    await rm(this.dirOf(identity), { recursive: true, force: true });
+    return dropped;
+  }
+
   /** Moves a message that keeps failing out of the way; it is kept, with the reason. */
   async setAside(message: QueuedMessage, reason: string): Promise<void> {
     const kept = { ...message, setAsideReason: reason };

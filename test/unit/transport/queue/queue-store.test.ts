@@ -45,6 +45,18 @@ describe('the queue store', () => {
     expect(await store.depth('demo-a')).toBe(0);
   });
 
+  it('drops all of one identity’s messages, waiting and set aside, and says which; others stay', async () => {
+    const store = new QueueStore(root());
+    const first = message('demo-a', 'one', 1000);
+    const second = message('demo-a', 'two', 2000);
+    const other = message('demo-b', 'three', 1500);
+    for (const each of [first, second, other]) await store.enqueue(each);
+    await store.setAside(first, 'failed');
+    expect(await store.dropAll('demo-a')).toEqual({ waiting: [second.id], setAside: [first.id] });
+    expect(await store.identities()).toEqual(['demo-b']);
+    expect(await store.dropAll('demo-none')).toEqual({ waiting: [], setAside: [] });
+  });
+
   it('reports a corrupt file instead of dropping or deleting it', async () => {
     const store = new QueueStore(root());
     await store.enqueue(message('demo-a', 'fine'));
