@@ -1,7 +1,7 @@
 // `npm run build` in a checkout of its own (a copy of the sources, sharing node_modules), so
 // that the repository's dist, which the other tests run, is never rebuilt under them.
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, realpath, rm, stat, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +22,8 @@ beforeAll(async () => {
   checkout = await realpath(await mkdtemp(join(tmpdir(), 'iap-build-')));
   for (const entry of ['package.json', 'README.md', 'tsconfig.json', 'src', 'scripts']) await cp(join(REPO, entry), join(checkout, entry), { recursive: true });
   await symlink(join(REPO, 'node_modules'), join(checkout, 'node_modules'));
-}, testTimeoutFor(10_000));
+  await build();
+}, testTimeoutFor(30_000));
 
 afterAll(async () => {
   await rm(checkout, { recursive: true, force: true });
@@ -33,7 +34,7 @@ describe('the build', () => {
     'leaves the command and the demo agent executable, after a first build and a rebuild: they run as programs',
     async () => {
       for (const round of ['build', 'rebuild']) {
-        await build();
+        if (round === 'rebuild') await build();
         for (const program of ['cli.cjs', 'demo-agent.cjs']) {
           const { mode } = await stat(join(checkout, 'dist', program));
           expect(mode & 0o777, `${round}: ${program} mode ${(mode & 0o777).toString(8)}`).toBe(0o755);
@@ -43,6 +44,20 @@ describe('the build', () => {
         expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
       }
     },
-    testTimeoutFor(60_000),
+    testTimeoutFor(30_000),
+  );
+
+  it(
+    'is packed without the compile cache that running it wrote',
+    async () => {
+      await run(join(checkout, 'dist', 'cli.cjs'), ['list'], { env: env() });
+      expect((await readdir(join(checkout, 'dist', '.compile-cache'))).length).toBeGreaterThan(0);
+      const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: checkout, env: env() });
+      const [pack] = JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>;
+      const files = pack?.files.map((file) => file.path) ?? [];
+      expect(files).toContain('dist/cli.cjs');
+      expect(files.filter((path) => path.includes('.compile-cache'))).toEqual([]);
+    },
+    testTimeoutFor(30_000),
   );
 });
