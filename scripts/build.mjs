@@ -3,7 +3,7 @@
 // bundle per verb, required only when that verb runs. Start-up cost is what `iapeer list` is judged by, and CommonJS loads faster
 // than ES modules, whose loader alone costs about 5 ms; esbuild splits only ES modules,
 // hence one bundle per verb instead of shared chunks.
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -142,6 +142,10 @@ await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
   }),
 ]);
+
+// The programs run by their #! line (the linked `iapeer`, the demo runtime): esbuild writes
+// 0644, and `npm link` sets the mode only once, on the file it found then.
+for (const program of ['cli.cjs', 'demo-agent.cjs']) chmodSync(join(root, out, program), 0o755);
 
 const old = join(root, `dist.old-${process.pid}`);
 if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), old);

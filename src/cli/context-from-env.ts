@@ -10,7 +10,7 @@ export interface VerbInput {
   readonly homeDir: string | undefined;
   readonly nodeBin: string;
   readonly stdout: Writable & { isTTY?: boolean };
-  readonly stderr: Writable;
+  readonly stderr: Writable & { isTTY?: boolean };
   readonly stdinIsTTY: () => boolean;
   /** The verb being run, for notices; by default the first word of the command line. */
   readonly verb?: string;

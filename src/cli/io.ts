@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 /** The terminal a verb renders to. */
 export interface Io {
   readonly stdout: Writable;
-  readonly stderr: Writable;
+  readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
 }

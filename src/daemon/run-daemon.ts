@@ -17,13 +17,15 @@ export interface DaemonRun {
   readonly log: DaemonLog;
   /** Aborted by SIGTERM or SIGINT: the current tick finishes, then the daemon stops. */
   readonly stop: AbortSignal;
+  /** Called once the daemon holds its home, before its first tick (not when another daemon runs). */
+  readonly onStarted?: () => void;
 }
 
 /**
  * The daemon: one per home, a supervise tick every interval (never two at once), its state
  * in `daemon.json` after each. Returns when stopped, or at once if another daemon runs.
  */
-export async function runDaemon({ ctx, log, stop }: DaemonRun): Promise<DaemonExit> {
+export async function runDaemon({ ctx, log, stop, onStarted }: DaemonRun): Promise<DaemonExit> {
   const lock = await acquireDaemonLock(ctx.paths);
   if (lock.alreadyRunning) return { kind: 'already-running', pid: lock.pid };
   const supervisor = new Supervisor(ctx, {
@@ -45,6 +47,7 @@ export async function runDaemon({ ctx, log, stop }: DaemonRun): Promise<DaemonEx
     await ctx.log.write({ ev: 'daemon', action: 'start', pid: process.pid });
     void log.info('daemon started', { pid: process.pid, interval: ctx.config.superviseIntervalMs, home: ctx.paths.home });
     await saveState(ctx, log, state);
+    onStarted?.();
     while (!stop.aborted) {
       const started = performance.now();
       state = await tickOnce(supervisor, state, log, ctx);

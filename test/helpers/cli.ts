@@ -75,7 +75,8 @@ export async function makeHome(): Promise<TestHome> {
   };
 }
 
-async function cleanupHome(home: string, sockDir: string): Promise<void> {
+/** Ends every tmux server on the sockets in `sockDir` and the pane processes recorded in `home`, then deletes `home`. */
+export async function cleanupHome(home: string, sockDir: string): Promise<void> {
   const sockets = await readdir(sockDir).catch(() => [] as string[]);
   for (const name of sockets) {
     try {

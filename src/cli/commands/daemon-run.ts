@@ -1,5 +1,6 @@
 import { createDaemonLog } from '../../daemon/daemon-log.js';
 import { runDaemon } from '../../daemon/run-daemon.js';
+import type { AppContext } from '../../lifecycle/context/app-context.js';
 import type { Verb } from '../context-from-env.js';
 import { untilStopped } from '../io.js';
 import { printLine } from '../output.js';
@@ -7,6 +8,8 @@ import { printLine } from '../output.js';
 /**
  * `daemon run`: the daemon in the foreground. SIGTERM or SIGINT lets the current tick
  * finish, then it stops (exit 0); a second daemon for the same home exits 0 at once.
+ * In a terminal it says where it runs; under a service manager (no terminal) it says
+ * nothing, so the service's output file holds only what went wrong.
  */
 export async function daemonRun(_options: Record<string, never>, { ctx, io }: Verb): Promise<void> {
   // The service manager may hang up the terminal it never gave: that is no reason to stop.
@@ -16,7 +19,8 @@ export async function daemonRun(_options: Record<string, never>, { ctx, io }: Ve
   });
   await untilStopped(async (stopping) => {
     try {
-      const exit = await runDaemon({ ctx, log, stop: stopping.signal });
+      const onStarted = io.stderr.isTTY === true ? () => io.stderr.write(whereItRuns(ctx)) : undefined;
+      const exit = await runDaemon({ ctx, log, stop: stopping.signal, ...(onStarted ? { onStarted } : {}) });
       if (exit.kind === 'already-running') {
         printLine(io, `the daemon is already running for ${ctx.paths.home}${exit.pid === undefined ? '' : ` (pid ${exit.pid})`}`);
       }
@@ -24,4 +28,15 @@ export async function daemonRun(_options: Record<string, never>, { ctx, io }: Ve
       await log.close();
     }
   });
+}
+
+function whereItRuns(ctx: AppContext): string {
+  const { home, daemonLog, lifecycleLog } = ctx.paths;
+  return [
+    `iapeer daemon running (pid ${process.pid})`,
+    `  home  ${home}`,
+    `  log   ${daemonLog} (its decisions: ${lifecycleLog})`,
+    `  stop  Ctrl-C, or kill ${process.pid}`,
+    '',
+  ].join('\n');
 }

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.js';
 
@@ -19,11 +19,15 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const env = () => ({ PATH: process.env['PATH'] ?? '', HOME: dir, IAPEER_HOME: join(dir, 'home'), NO_COLOR: '1' });
+
 function iapeer(args: string[]): string {
-  return execFileSync(process.execPath, [join(dist, 'cli.cjs'), ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, IAPEER_HOME: join(dir, 'home'), NO_COLOR: '1' },
-  });
+  return execFileSync(process.execPath, [join(dist, 'cli.cjs'), ...args], { encoding: 'utf8', env: env() });
+}
+
+/** A failing verb run from the dist at `at`, with the stack its error carries. */
+function failingStop(at: string): { status: number | null; stderr: string } {
+  return spawnSync(process.execPath, [join(at, 'cli.cjs'), 'stop', 'nobody'], { encoding: 'utf8', env: { ...env(), IAPEER_DEBUG: '1' } });
 }
 
 async function cacheFiles(): Promise<string[]> {
@@ -50,5 +54,21 @@ describe('the compile cache of the built CLI', () => {
     await writeFile(join(dist, '.compile-cache'), 'a file where the cache directory would go');
     expect(JSON.parse(iapeer(['list', '--json']))).toEqual([]);
     expect(iapeer(['--version'])).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('does not follow a copied dist: the copy runs, and its stacks name the copy, never the place it was copied from', async () => {
+    expect(failingStop(dist).stderr).toContain(`${join(dist, 'verbs', 'stop.cjs')}:`);
+    expect((await cacheFiles()).some((name) => name.startsWith('verbs_stop.cjs.'))).toBe(true);
+    const copy = join(dir, 'copy', 'dist');
+    // As `cp -a`, `tar` or `rsync -a` copy it: times kept to the nanosecond, so size and mtime match.
+    await mkdir(dirname(copy));
+    execFileSync('cp', ['-a', dist, copy]);
+
+    expect(execFileSync(process.execPath, [join(copy, 'cli.cjs'), '--version'], { encoding: 'utf8', env: env() })).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const failed = failingStop(copy);
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toContain(`${join(copy, 'verbs', 'stop.cjs')}:`);
+    expect(failed.stderr).toContain(`${join(copy, 'main.cjs')}:`);
+    expect(failed.stderr).not.toContain(`${dist}/`);
   });
 });

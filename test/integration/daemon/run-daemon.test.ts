@@ -3,7 +3,7 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type TestHome, waitFor } from '../../helpers/cli.js';
+import { CLI, type TestHome, tmux, waitFor } from '../../helpers/cli.js';
 import { useHome } from '../../helpers/use-home.js';
 import { type DaemonProcess, daemonJson, startDaemon, waitForTicks } from '../../helpers/daemon.js';
 import { scaled, testTimeoutFor } from '../../helpers/deadline.js';
@@ -96,6 +96,39 @@ describe('the daemon process', () => {
       const running = (await statusJson(home)).daemon;
       expect(running).toMatchObject({ state: 'running', pid: next.pid });
       expect(running).not.toHaveProperty('stoppedAt');
+    },
+    testTimeoutFor(60_000),
+  );
+
+  it(
+    'in a terminal, says once where it runs (home, pid, logs) and how to stop it; Ctrl-C stops it cleanly',
+    async () => {
+      const term = join(home.home, 'term');
+      const env = Object.entries({ ...home.env, ...FAST }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+      // Ctrl-C reaches the whole foreground group; the trap keeps the shell to report the exit.
+      const command = `trap true INT; ${process.execPath} ${CLI} daemon run; echo "daemon exited $?"; exec sleep 300`;
+      try {
+        expect(tmux(term, ['-f', '/dev/null', 'new-session', '-d', '-s', 'term', '-x', '200', '-y', '20', ...env, 'sh', '-c', command]).ok).toBe(true);
+        const screen = () => tmux(term, ['capture-pane', '-p', '-J', '-t', '=term:']).stdout;
+        const pid = Number(
+          (await waitFor(() => /^iapeer daemon running \(pid (\d+)\)$/m.exec(screen()), 'the daemon to say where it runs', scaled(20_000)))[1],
+        );
+        expect(screen().split('\n').filter((line) => line !== '')).toEqual([
+          `iapeer daemon running (pid ${pid})`,
+          `  home  ${home.home}`,
+          `  log   ${join(home.home, 'logs', 'daemon.log')} (its decisions: ${join(home.home, 'logs', 'lifecycle.log')})`,
+          '  stop  Ctrl-C, or kill ' + String(pid),
+        ]);
+        await waitFor(async () => (await daemonJson(home))?.pid === pid, 'the daemon to write daemon.json', scaled(20_000));
+        expect(tmux(term, ['send-keys', '-t', '=term:', 'C-c']).ok).toBe(true);
+        await waitFor(() => screen().includes('daemon exited 0'), 'Ctrl-C to stop the daemon, exit 0', scaled(20_000));
+        expect((await statusJson(home)).daemon).toMatchObject({ state: 'stopped', pid });
+      } finally {
+        tmux(term, ['kill-server']);
+        // It ignores the hang-up of a terminal going away, as under a service manager.
+        const left = (await daemonJson(home))?.pid;
+        if (left !== undefined && isRunning(left)) process.kill(left, 'SIGKILL');
+      }
     },
     testTimeoutFor(60_000),
   );
