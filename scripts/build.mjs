@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-// Built beside dist/ and swapped in at the end, so that a command running during a rebuild
-// finds the old bundles or the new ones, never a half-written tree.
+// Built beside dist/ and swapped in at the end by two renames, so that a command running
+// during a rebuild finds the old bundles or the new ones, never a half-written tree (one
+// started in the instant between the two renames finds no dist/ and fails to start).
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `dist.build-${process.pid}`;
 rmSync(join(root, out), { recursive: true, force: true });
