@@ -54,6 +54,11 @@ function prefixOf(verb: string): string {
   return verb === 'iapeer' ? 'iapeer' : `iapeer: ${escapeControl(verb)}`;
 }
 
+/** commander's words, in iapeer's: `unknown option '--jsno'; did you mean --json?`. */
+function commanderMessage(error: CommanderError): string {
+  return error.message.replace(/\n\(Did you mean (.*)\?\)$/, '; did you mean $1?');
+}
+
 /** One line on stderr, whatever the message holds: text from argv or files is shown, never obeyed. */
 function oneLine(text: string): string {
   return escapeControl(text.replace(/^error: /, '').replace(/\s*\n\s*/g, '; ').trim());
@@ -102,7 +107,7 @@ async function main(rawArgv: readonly string[], env: Env): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      process.stderr.write(`${prefixOf(verb)}: ${oneLine(error.message)} (see: iapeer ${isVerb(verb) ? `${verb} ` : ''}--help)\n`);
+      process.stderr.write(`${prefixOf(verb)}: ${oneLine(commanderMessage(error))} (see: iapeer ${isVerb(verb) ? `${verb} ` : ''}--help)\n`);
       return 2;
     }
     if (isIapeerError(error)) {

@@ -239,6 +239,8 @@ export function buildProgram(run: VerbRunner, version: string, verb?: string): C
     .exitOverride()
     .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError(true)
+    // A verb's options come after it and are its own: `--name` and `--detach` are the launcher's.
+    .enablePositionalOptions()
     .helpCommand(false);
 
   const only = verb === undefined ? undefined : VERBS[verb];
@@ -246,6 +248,12 @@ export function buildProgram(run: VerbRunner, version: string, verb?: string): C
   else Object.values(VERBS).forEach((declare) => declare(program, run));
 
   program
+    .hook('preSubcommand', (_program, verbCommand) => {
+      const { name, detach } = program.opts<{ name?: string; detach?: boolean }>();
+      if (name === undefined && detach !== true) return;
+      const verbName = verbCommand.name();
+      return run(verbName, () => Promise.reject(new UsageError(`--name and --detach are options of iapeer <runtime>, not of ${verbName} (see: iapeer ${verbName} --help)`)));
+    })
     .argument('[runtime]', 'launch the current directory’s peer on this runtime, always fresh (e.g. iapeer claude)')
     .addOption(new Option('--name <peer>', 'peer name (default: the directory’s name)'))
     .addOption(new Option('--detach', 'do not attach after launching'))
