@@ -31,9 +31,9 @@ const VERBS: Readonly<Record<string, Declare>> = {
   add: (program, run) =>
     program
       .command('add')
-      .description('register a peer, or update it (upsert)')
+      .description('register a peer, or update it (upsert): options left out keep their value')
       .argument('<peer>', 'peer name, e.g. boris')
-      .requiredOption('--runtime <runtime...>', 'runtimes in order of preference (claude, codex, demo, or runtimes.json)')
+      .option('--runtime <runtime...>', 'runtimes in order of preference (claude, codex, demo, or runtimes.json); needed for a new peer')
       .option('--cwd <dir>', 'working directory (default: the current directory)')
       .option('--description <text>', 'what the peer is for (at most 450 characters)')
       .option('--always-on', 'keep it up as an OS service instead of spawning on demand')

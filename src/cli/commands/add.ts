@@ -6,7 +6,7 @@ import { printLine } from '../output.js';
 
 export interface AddOptions {
   readonly peer: string;
-  readonly runtime: readonly string[];
+  readonly runtime?: readonly string[];
   readonly cwd?: string;
   readonly description?: string;
   readonly alwaysOn?: boolean;
@@ -27,7 +27,7 @@ function parseIdleTimeout(text: string): number {
 export async function add(options: AddOptions, { ctx, io }: Verb): Promise<void> {
   const result = await addPeer(ctx, {
     peer: options.peer,
-    runtimes: options.runtime,
+    ...(options.runtime === undefined ? {} : { runtimes: options.runtime }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.description === undefined ? {} : { description: options.description }),
     ...(options.alwaysOn === undefined ? {} : { alwaysOn: options.alwaysOn }),

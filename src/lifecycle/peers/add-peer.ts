@@ -16,7 +16,8 @@ import { withSessions } from '../context/session-context.js';
 
 export interface AddInput {
   readonly peer: string;
-  readonly runtimes: readonly string[];
+  /** Needed for a new peer; an update without it keeps the peer's runtimes. */
+  readonly runtimes?: readonly string[];
   readonly cwd?: string;
   readonly description?: string;
   readonly alwaysOn?: boolean;
@@ -44,11 +45,11 @@ function characterCount(text: string): number {
   return [...text].length;
 }
 
-function validate(input: AddInput): { personality: string; runtimes: string[] } {
+function validate(input: AddInput): { personality: string; runtimes: string[] | undefined } {
   const personality = parsePersonality(input.peer);
-  const runtimes = input.runtimes.map(parseRuntimeName);
-  if (runtimes.length === 0) throw new UsageError('give at least one --runtime');
-  if (new Set(runtimes).size !== runtimes.length) throw new UsageError(`--runtime lists a runtime twice: ${runtimes.join(' ')}`);
+  const runtimes = input.runtimes?.map(parseRuntimeName);
+  if (runtimes?.length === 0) throw new UsageError('give at least one --runtime');
+  if (runtimes && new Set(runtimes).size !== runtimes.length) throw new UsageError(`--runtime lists a runtime twice: ${runtimes.join(' ')}`);
   if (input.description !== undefined && characterCount(input.description) > MAX_DESCRIPTION) {
     throw new UsageError(`--description is ${characterCount(input.description)} characters; at most ${MAX_DESCRIPTION}`, 'EINVALIDVALUE');
   }
@@ -63,23 +64,27 @@ function droppedBy(existing: PeerRecord | undefined, runtimes: readonly string[]
 }
 
 /**
- * Creates or updates a peer record; fields left out keep their value on update. An
- * update may drop a runtime only while that runtime's session is not live (no session is
- * ever left without a record); the dropped identity's leftovers are cleared away.
+ * Creates or updates a peer record; fields left out keep their value on update (a new peer
+ * needs its runtimes). An update may drop a runtime only while that runtime's session is not
+ * live (no session is ever left without a record); the dropped identity's leftovers are
+ * cleared away.
  */
 export async function addPeer(ctx: AppContext, input: AddInput): Promise<AddResult> {
   const { personality, runtimes } = validate(input);
   const table = await loadRuntimes(ctx.paths.runtimes, ctx.nodeBin);
-  runtimes.forEach((name) => requireRuntime(table, name));
+  runtimes?.forEach((name) => requireRuntime(table, name));
   const cwd = input.cwd === undefined ? undefined : await resolveDirectory(ctx.cwd, input.cwd);
   const now = ctx.now().toISOString();
+  const needRuntimes = (): never => {
+    throw new UsageError(`--runtime is needed for a new peer: iapeer add ${personality} --runtime <runtime>… (runtimes: ${[...table.keys()].sort().join(', ')})`);
+  };
 
   const upsert = (current: Registry) => {
     const existing = findPeer(current, personality);
     const record: PeerRecord = {
       ...existing,
       personality,
-      runtimes,
+      runtimes: runtimes ?? existing?.runtimes ?? needRuntimes(),
       cwd: cwd ?? existing?.cwd ?? ctx.cwd,
       description: input.description ?? existing?.description ?? '',
       alwaysOn: input.alwaysOn ?? existing?.alwaysOn ?? false,
@@ -92,20 +97,22 @@ export async function addPeer(ctx: AppContext, input: AddInput): Promise<AddResu
   };
 
   const before = findPeer(readRegistry(ctx.paths.registry), personality);
+  const wanted = runtimes ?? before?.runtimes ?? needRuntimes();
   // No longer always-on: its services go once the record says so (one iapeer did not write is refused first).
   const removeServices = before?.alwaysOn === true && input.alwaysOn === false ? await preparePeerServicesRemoval(ctx, identitiesOf(before)) : undefined;
-  const planned = droppedBy(before, runtimes);
+  const planned = droppedBy(before, wanted);
   let result: AddResult | undefined;
   if (planned.length === 0) {
     const { value } = await updatePeers(ctx, (current) => {
       const { record, existing } = upsert(current);
       // A runtime dropped by a concurrent update of the same peer: retry the careful way.
-      if (droppedBy(existing, runtimes).length > 0) return { next: undefined, value: undefined };
-      return { next: withPeer(current, record), value: existing ? ('updated' as const) : ('created' as const) };
+      if (droppedBy(existing, record.runtimes).length > 0) return { next: undefined, value: undefined };
+      return { next: withPeer(current, record), value: { action: existing ? ('updated' as const) : ('created' as const), runtimes: record.runtimes } };
     });
-    if (value !== undefined) result = await finish(ctx, { personality, action: value, runtimes, dropped: [] });
+    if (value !== undefined) result = await finish(ctx, { personality, ...value, dropped: [] });
   }
-  result ??= await addDroppingRuntimes(ctx, personality, runtimes, upsert);
+  // Only a runtime list that was given can drop one.
+  result ??= await addDroppingRuntimes(ctx, personality, wanted, upsert);
   await removeServices?.();
   return result;
 }
@@ -113,7 +120,7 @@ export async function addPeer(ctx: AppContext, input: AddInput): Promise<AddResu
 async function addDroppingRuntimes(
   ctx: AppContext,
   personality: string,
-  runtimes: string[],
+  runtimes: readonly string[],
   upsert: (current: Registry) => { record: PeerRecord; existing: PeerRecord | undefined },
 ): Promise<AddResult> {
   const sctx = await withSessions(ctx);
