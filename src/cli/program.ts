@@ -143,8 +143,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('queue')
       .description('messages waiting for delivery, and those set aside after failing too often')
-      .option('--json', 'print a JSON array')
-      .option('--flush', 'try to deliver the waiting messages now (waking down peers), then list what is left')
+      .option('--json', 'print a JSON array (with --flush: {delivered, left})')
+      .option('--flush', 'try to deliver the waiting messages now (waking down peers), then say what went and list what is left')
       .action((options: { json?: boolean; flush?: boolean }) =>
         run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
       ),

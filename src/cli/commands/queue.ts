@@ -1,20 +1,16 @@
-import { flushQueue } from '../../lifecycle/messages/flush-queue.js';
-import { listQueue } from '../../lifecycle/messages/list-queue.js';
+import { flushNow } from '../../lifecycle/messages/flush-now.js';
+import { type QueueRow, listQueue } from '../../lifecycle/messages/list-queue.js';
 import type { Verb } from '../context-from-env.js';
+import type { Io } from '../io.js';
 import { formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
 
 export interface QueueOptions {
   readonly json: boolean;
-  /** Try to deliver the waiting messages now (waking down peers), then list what is left. */
+  /** Try to deliver the waiting messages now (waking down peers), then say what went and what is left. */
   readonly flush?: boolean;
 }
 
-export async function queue(options: QueueOptions, { ctx, io }: Verb): Promise<void> {
-  if (options.flush === true) await flushQueue(ctx, { ignoreBackoff: true });
-  const rows = await listQueue(ctx);
-  if (options.json) return printJson(io, rows);
-  if (rows.length === 0) return printLine(io, 'no messages waiting');
-  const now = ctx.now().getTime();
+function printRows(io: Io, rows: readonly QueueRow[], nowMs: number): void {
   printLine(
     io,
     formatTable(
@@ -23,11 +19,27 @@ export async function queue(options: QueueOptions, { ctx, io }: Verb): Promise<v
         row.id,
         row.identity,
         row.from ?? '-',
-        row.createdAt ? formatDuration(Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000))) : '-',
+        row.createdAt ? formatDuration(Math.max(0, Math.floor((nowMs - Date.parse(row.createdAt)) / 1000))) : '-',
         String(row.attempts),
         row.state,
         shown(row.note ?? ''),
       ]),
     ),
   );
+}
+
+export async function queue(options: QueueOptions, { ctx, io }: Verb): Promise<void> {
+  if (options.flush !== true) {
+    const rows = await listQueue(ctx);
+    if (options.json) return printJson(io, rows);
+    if (rows.length === 0) return printLine(io, 'no messages waiting');
+    return printRows(io, rows, ctx.now().getTime());
+  }
+  const { delivered, left } = await flushNow(ctx);
+  if (options.json) return printJson(io, { delivered, left });
+  for (const { id, identity, outcome } of delivered) {
+    printLine(io, `${id}: ${outcome === 'woken-delivered' ? 'woke and delivered to' : 'delivered to'} ${identity}`);
+  }
+  if (left.length > 0) return printRows(io, left, ctx.now().getTime());
+  printLine(io, delivered.length > 0 ? 'no messages left waiting' : 'no messages waiting');
 }

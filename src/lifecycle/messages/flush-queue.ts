@@ -17,6 +17,11 @@ import { cannotHeal, cannotStartReason } from '../sessions/spawn-check.js';
 
 export type DeliveredHow = 'delivered' | 'woken-delivered';
 
+export interface Delivered {
+  readonly identity: string;
+  readonly outcome: DeliveredHow;
+}
+
 /** An identity that cannot be started until the operator acts (see cannotHeal). */
 export interface CannotStart {
   readonly error: IapeerError;
@@ -27,8 +32,8 @@ export interface CannotStart {
 }
 
 export interface FlushReport {
-  /** Messages delivered, by id. */
-  readonly delivered: ReadonlyMap<string, DeliveredHow>;
+  /** Messages delivered, by id, in the order they went. */
+  readonly delivered: ReadonlyMap<string, Delivered>;
   /** Why the identity's queue stopped where it did, if it did not empty. */
   readonly waiting: ReadonlyMap<string, string>;
   /** Identities whose queue stopped because they cannot be started as things are. */
@@ -73,7 +78,7 @@ export interface FlushOptions {
  */
 export async function flushQueue(ctx: AppContext, options: FlushOptions = {}): Promise<FlushReport> {
   const identities = options.identities ?? (await ctx.queue.identities());
-  const delivered = new Map<string, DeliveredHow>();
+  const delivered = new Map<string, Delivered>();
   const waiting = new Map<string, string>();
   const cannotStart = new Map<string, CannotStart>();
   if (identities.length === 0) return { delivered, waiting, cannotStart };
@@ -94,7 +99,7 @@ export async function flushQueue(ctx: AppContext, options: FlushOptions = {}): P
 }
 
 interface Outcomes {
-  readonly delivered: Map<string, DeliveredHow>;
+  readonly delivered: Map<string, Delivered>;
   readonly waiting: Map<string, string>;
   readonly cannotStart: Map<string, CannotStart>;
 }
@@ -199,7 +204,7 @@ async function flushIdentity(
     if (result.outcome === 'delivered') {
       await ctx.queue.remove(message);
       const how: DeliveredHow = woke ? 'woken-delivered' : 'delivered';
-      outcomes.delivered.set(message.id, how);
+      outcomes.delivered.set(message.id, { identity, outcome: how });
       await ctx.log.write({ ev: 'deliver', identity, id: message.id, outcome: how });
       if (message.id === options.until) return;
       continue;

@@ -124,7 +124,7 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
     const report = down
       ? undefined
       : await flushQueue(sctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id, snapshot: { identity, peer, runtime, markers } });
-    const how = report?.delivered.get(id);
+    const how = report?.delivered.get(id)?.outcome;
     if (how) return { id, target: input.target, identity, outcome: how };
     const stuck = report?.cannotStart.get(identity);
     if (stuck) {
