@@ -10,7 +10,7 @@ import { readRegistry } from '../../registry/read-registry.js';
 import { type PeerRecord, type Registry, findPeer } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import { lockDelivery } from '../context/locks.js';
-import { OPERATOR, checkBodySize, formatEnvelope, parseTopic } from '../../transport/queue/envelope.js';
+import { OPERATOR, checkBodySize, formatEnvelope, parseTopic, refuseEmptyBody } from '../../transport/queue/envelope.js';
 import { newQueuedMessage } from '../../transport/queue/queue-store.js';
 import { flushQueue } from './flush-queue.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';
@@ -93,6 +93,7 @@ async function resolveTarget(ctx: SessionContext, registry: Registry, target: st
  */
 export async function sendMessage(ctx: AppContext, input: SendInput): Promise<SendResult> {
   checkBodySize(input.body);
+  refuseEmptyBody(input.body);
   const topic = parseTopic(input.topic);
   const registry = readRegistry(ctx.paths.registry);
   const from = senderOf(ctx, registry, input.from);

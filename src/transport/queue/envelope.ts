@@ -44,6 +44,13 @@ export function checkBodySize(body: string): void {
   }
 }
 
+/** A message with nothing to read once cleaned (empty, white space, controls) would arrive as a bare header. */
+export function refuseEmptyBody(body: string): void {
+  if (cleanBody(body).trim() === '') {
+    throw new UsageError('the message is empty (or only white space): nothing was sent or queued; give it some text', 'EEMPTYMESSAGE');
+  }
+}
+
 /** A path with spaces, quotes or controls is written as a JSON string, so the line stays one line. */
 function shownPath(path: string): string {
   // eslint-disable-next-line no-control-regex -- controls are what forces the quoted form

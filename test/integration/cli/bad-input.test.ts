@@ -2,7 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useHome } from '../../helpers/use-home.js';
-import { expectError, expectOk, workDir } from '../../helpers/fleet.js';
+import { expectError, expectOk, rowOf, workDir } from '../../helpers/fleet.js';
+import { queuedFiles } from '../../fixtures/messages.js';
 
 const home = useHome({ shared: true });
 let registry: Buffer;
@@ -20,6 +21,7 @@ interface Case {
   readonly verb: string;
   readonly says: RegExp;
   readonly env?: Record<string, string>;
+  readonly input?: string;
 }
 
 const cases: Case[] = [
@@ -59,6 +61,10 @@ const cases: Case[] = [
   { args: ['compact'], code: 2, verb: 'compact', says: /missing required argument 'peer'/ },
   { args: ['compact', 'boris', 'claude'], code: 2, verb: 'compact', says: /has no runtime "claude"/ },
   { args: ['compact', 'boris'], code: 1, verb: 'compact', says: /not live/ },
+  { args: ['send', 'boris', '--message', ''], code: 2, verb: 'send', says: /the message is empty \(or only white space\): nothing was sent or queued/ },
+  { args: ['send', 'boris', '--message', ' \n\t\r\n '], code: 2, verb: 'send', says: /the message is empty/ },
+  { args: ['send', 'boris', '--message', '\x07\x1b\x7f'], code: 2, verb: 'send', says: /the message is empty/ },
+  { args: ['send', 'boris', '--message-file', '-'], input: '\n\n', code: 2, verb: 'send', says: /the message is empty/ },
   { args: ['list', '--bogus'], code: 2, verb: 'list', says: /unknown option '--bogus'/ },
   { args: ['frobnicate'], code: 2, verb: 'frobnicate', says: /"frobnicate" is neither a verb nor a runtime \(runtimes: claude, codex, demo\)/ },
   { args: ['Frob'], code: 2, verb: 'Frob', says: /invalid runtime name "Frob"/ },
@@ -74,11 +80,13 @@ const cases: Case[] = [
 ];
 
 describe('bad input gets one clear line and changes nothing', () => {
-  it.each(cases)('iapeer $args.0 $args.1 $args.2 → exit $code', async ({ args, code, verb, says, env }) => {
-    const result = await home.run(args, env ? { env } : {});
+  it.each(cases)('iapeer $args.0 $args.1 $args.2 → exit $code', async ({ args, code, verb, says, env, input }) => {
+    const result = await home.run(args, { ...(env ? { env } : {}), ...(input === undefined ? {} : { input }) });
     expectError(result, code, verb, says);
     expect(await readFile(join(home.home, 'peers.json'))).toEqual(registry);
     expect((await readdir(home.home)).filter((name) => name.includes('.tmp') || name.endsWith('.lock'))).toEqual([]);
+    expect(await queuedFiles(home)).toEqual([]);
+    expect(await rowOf(home, 'demo-boris')).toMatchObject({ state: 'down' });
   });
 
   it('no stack trace unless IAPEER_DEBUG=1', async () => {

@@ -195,6 +195,16 @@ describe('iapeer mcp tools', () => {
     expect(await listQueue(contextFor())).toEqual([]);
   });
 
+  it('send_to_peer refuses an empty or white-space message, and nothing is queued', async () => {
+    const client = await connect('demo-a');
+    for (const message of ['', ' \n\t ', '\x07\x1b\x7f\u009b']) {
+      const result = await call(client, 'send_to_peer', { to: 'b', message });
+      expect(result.isError, JSON.stringify(message)).toBe(true);
+      expect(textOf(result)).toBe('the message is empty (or only white space): nothing was sent or queued; give it some text');
+    }
+    expect(await listQueue(contextFor())).toEqual([]);
+  });
+
   it('self_fresh marks the caller with its handoff and answers', async () => {
     const result = await call(await connect('demo-a'), 'self_fresh', { handoff: 'carry on with step 3' });
     expect(result.isError).toBeFalsy();

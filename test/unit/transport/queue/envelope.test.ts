@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/core/errors.js';
 import { MAX_TEXT_BYTES } from '../../../../src/core/limits.js';
-import { checkBodySize, cleanBody, formatEnvelope, parseTopic } from '../../../../src/transport/queue/envelope.js';
+import { checkBodySize, cleanBody, formatEnvelope, parseTopic, refuseEmptyBody } from '../../../../src/transport/queue/envelope.js';
 
 describe('the envelope', () => {
   it('is a header line, the body verbatim, then the attachments line', () => {
@@ -28,6 +28,11 @@ describe('the envelope', () => {
   it('refuses a body over the limit, by bytes', () => {
     expect(() => checkBodySize('é'.repeat(MAX_TEXT_BYTES / 2))).not.toThrow();
     expect(() => checkBodySize('é'.repeat(MAX_TEXT_BYTES / 2 + 1))).toThrow(UsageError);
+  });
+
+  it('refuses a body with nothing to read once cleaned: empty, white space, controls', () => {
+    for (const empty of ['', ' ', '\n\t\r\n', '\x07\x1b\x7f']) expect(() => refuseEmptyBody(empty), JSON.stringify(empty)).toThrow(UsageError);
+    for (const body of ['.', ' hi ', '\n0\n']) expect(() => refuseEmptyBody(body), body).not.toThrow();
   });
 
   it('checks topics', () => {
