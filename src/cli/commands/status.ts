@@ -1,6 +1,7 @@
 import type { DaemonStatus } from '../../lifecycle/supervise/daemon-state.js';
 import { type StatusReport, statusReport } from '../../lifecycle/supervise/status-report.js';
 import type { Verb } from '../context-from-env.js';
+import type { Io } from '../io.js';
 import { formatDuration, printJson, printLine, shown } from '../output.js';
 
 /**
@@ -41,19 +42,28 @@ function daemonLines(daemon: DaemonStatus, nowMs: number): string[] {
   return [head, `last tick ${ago} ago, took ${state.tickMs ?? '?'} ms (${state.ticks} ticks)`];
 }
 
+/**
+ * What can be known is shown; a registry that cannot be read then fails the verb (exit 1,
+ * naming the file and the problem), as it fails every verb that needs it.
+ */
 export async function status(options: { readonly json: boolean }, { ctx, io }: Verb): Promise<void> {
   const report = await statusReport(ctx);
+  render(options, io, report, ctx.now().getTime());
+  if ('problem' in report.peers) throw report.peers.error;
+}
+
+function render(options: { readonly json: boolean }, io: Io, report: StatusReport, nowMs: number): void {
   if (options.json) return printJson(io, { daemon: daemonJson(report.daemon), peers: peersJson(report.peers), queue: report.queue });
   const { queue } = report;
   const { peers } = report;
   const fleet =
     'problem' in peers
-      ? `peers     unknown: ${shown(peers.problem)}`
+      ? 'peers     unknown'
       : `peers     ${peers.total} in all: ${peers.counts.live} live, ${peers.counts.down} down, ${peers.counts.stopped} stopped, ${peers.counts.blocked} blocked`;
   printLine(
     io,
     [
-      ...daemonLines(report.daemon, ctx.now().getTime()),
+      ...daemonLines(report.daemon, nowMs),
       fleet,
       'problem' in queue ? `queue     unknown: ${shown(queue.problem)}` : `queue     ${queue.waiting} waiting, ${queue.setAside} set aside`,
     ].join('\n'),

@@ -8,8 +8,8 @@ import { messageOf } from '../../core/errors.js';
 
 export interface StatusReport {
   readonly daemon: DaemonStatus;
-  /** Identities per state, or why the registry could not be read. */
-  readonly peers: { readonly counts: Record<PeerState, number>; readonly total: number } | { readonly problem: string };
+  /** Identities per state, or why the registry could not be read (`error`, for the caller to fail with). */
+  readonly peers: { readonly counts: Record<PeerState, number>; readonly total: number } | { readonly problem: string; readonly error: unknown };
   readonly queue: { readonly waiting: number; readonly setAside: number } | { readonly problem: string };
 }
 
@@ -25,7 +25,7 @@ function peerCounts(ctx: AppContext): StatusReport['peers'] {
     for (const row of rows) counts[row.state] += 1;
     return { counts, total: rows.length };
   } catch (error) {
-    return { problem: messageOf(error) };
+    return { problem: messageOf(error), error };
   }
 }
 
