@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { ConfigError, UsageError, isIapeerError } from '../core/errors.js';
 import { escapeControl } from '../core/text/terminal-text.js';
 import { VERSION } from '../core/version.js';
@@ -46,6 +46,20 @@ function helpRewritten(argv: readonly string[]): readonly string[] {
 /** The verb a command line names, for error messages from argument parsing. */
 function verbOf(argv: readonly string[]): string {
   return argv.slice(2).find((arg) => !arg.startsWith('-')) ?? 'iapeer';
+}
+
+/** The command whose --help a usage error points at: the verb, and its subcommand if one was named (`daemon install`). */
+function helpTopic(program: Command, argv: readonly string[]): string {
+  const words: string[] = [];
+  let command = program;
+  for (const arg of argv.slice(2)) {
+    if (arg.startsWith('-')) continue;
+    const sub = command.commands.find((candidate) => candidate.name() === arg);
+    if (sub === undefined) break;
+    words.push(arg);
+    command = sub;
+  }
+  return words.map((word) => `${word} `).join('');
 }
 
 /** `iapeer: <verb>` before an error; just `iapeer` when no verb was named. */
@@ -107,7 +121,7 @@ async function main(rawArgv: readonly string[], env: Env): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      process.stderr.write(`${prefixOf(verb)}: ${oneLine(commanderMessage(error))} (see: iapeer ${isVerb(verb) ? `${verb} ` : ''}--help)\n`);
+      process.stderr.write(`${prefixOf(verb)}: ${oneLine(commanderMessage(error))} (see: iapeer ${helpTopic(program, argv)}--help)\n`);
       return 2;
     }
     if (isIapeerError(error)) {

@@ -26,6 +26,10 @@ function invoke<M>(
 
 type Declare = (program: Command, run: VerbRunner) => void;
 
+/** What a verb's <peer> and [runtime] arguments take, the same in every verb's help. */
+const PEER = 'a peer, e.g. boris, or one of its identities, e.g. claude-boris';
+const RUNTIME = 'one of the peer’s runtimes (default: its first; not needed after an identity)';
+
 /** One declaration per verb. Each action loads only its own module, which keeps start-up fast. */
 const VERBS: Readonly<Record<string, Declare>> = {
   add: (program, run) =>
@@ -57,8 +61,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('start')
       .description('clear stop/block marks and make the session live (resume after an idle reap, else fresh)')
-      .argument('<peer>')
-      .argument('[runtime]', 'default: the peer’s first runtime')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', RUNTIME)
       .action((peer: string, runtime: string | undefined) =>
         run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime }, verb))),
       ),
@@ -67,8 +71,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('stop')
       .description('durable stop: nothing wakes the peer until start; ends its session')
-      .argument('[peer]')
-      .argument('[runtime]', 'default: all the peer’s runtimes')
+      .argument('[peer]', PEER)
+      .argument('[runtime]', 'one of the peer’s runtimes (default: all of them; not needed after an identity)')
       .option('--all', 'stop every peer')
       .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
         run('stop', invoke(import('./commands/stop.js'), (m, verb) => m.stop({ peer, runtime, all: options.all === true }, verb))),
@@ -78,7 +82,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('remove')
       .description('delete a peer’s record (refused while it is live unless --force)')
-      .argument('<peer>')
+      .argument('<peer>', 'the peer to remove, e.g. boris, with all its runtimes (to drop one: iapeer add boris --runtime <the others>)')
       .option('--force', 'end its live sessions first')
       .action((peer: string, options: { force?: boolean }) =>
         run('remove', invoke(import('./commands/remove.js'), (m, verb) => m.remove({ peer, force: options.force === true }, verb))),
@@ -88,8 +92,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('attach')
       .description('make the session live, then attach this terminal to it')
-      .argument('<peer>')
-      .argument('[runtime]')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', RUNTIME)
       .action((peer: string, runtime: string | undefined) =>
         run('attach', invoke(import('./commands/attach.js'), (m, verb) => m.attach({ peer, runtime }, verb))),
       ),
@@ -98,8 +102,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('interrupt')
       .description('send the runtime’s interrupt key (Escape for claude, codex, demo); context is kept')
-      .argument('<peer>')
-      .argument('[runtime]')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', RUNTIME)
       .action((peer: string, runtime: string | undefined) =>
         run('interrupt', invoke(import('./commands/interrupt.js'), (m, verb) => m.interrupt({ peer, runtime }, verb))),
       ),
@@ -108,8 +112,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('compact')
       .description('submit the runtime’s compact command (/compact)')
-      .argument('<peer>')
-      .argument('[runtime]')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', RUNTIME)
       .action((peer: string, runtime: string | undefined) =>
         run('compact', invoke(import('./commands/compact.js'), (m, verb) => m.compact({ peer, runtime }, verb))),
       ),

@@ -93,6 +93,27 @@ describe('help', () => {
     expect(await home.run([])).toEqual(general);
   });
 
+  it('every verb that names a peer describes its arguments: a peer or an identity, and the runtime', async () => {
+    const words = async (args: string[]) => (await home.run(args)).stdout.replace(/\s+/g, ' ');
+    for (const verb of ['start', 'stop', 'attach', 'interrupt', 'compact']) {
+      const help = await words([verb, '--help']);
+      expect(help, verb).toContain('Arguments: peer a peer, e.g. boris, or one of its identities, e.g. claude-boris runtime one of the peer’s runtimes (default: ');
+      expect(help, verb).toContain('not needed after an identity)');
+    }
+    expect(await words(['remove', '--help'])).toContain('Arguments: peer the peer to remove, e.g. boris, with all its runtimes');
+  });
+
+  it('a usage error points at the help of the command it is about, subcommands included', async () => {
+    expectOneLine(
+      await home.run(['daemon', 'install', '--target', 'upstart']),
+      2,
+      /^iapeer: daemon: option '--target <manager>' argument 'upstart' is invalid\. Allowed choices are launchd, systemd\. \(see: iapeer daemon install --help\)$/,
+    );
+    expectOneLine(await home.run(['daemon', 'install', '--dryrun']), 2, /^iapeer: daemon: unknown option '--dryrun'; did you mean --dry-run\? \(see: iapeer daemon install --help\)$/);
+    expectOneLine(await home.run(['daemon', 'frob']), 2, /\(see: iapeer daemon --help\)$/);
+    expectOneLine(await home.run(['send', '--message', 'daemon']), 2, /\(see: iapeer send --help\)$/);
+  });
+
   it('`iapeer help <not a verb>` says so with the nearest verb', async () => {
     expectError(await home.run(['help', 'strat']), 2, 'help', /unknown verb "strat"; did you mean start\?/);
     expectError(await home.run(['help', 'add', 'list']), 2, 'help', /takes one verb/);
