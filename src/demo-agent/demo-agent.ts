@@ -15,6 +15,7 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PROMPT } from '../runtimes/builtin-runtimes.js';
+import { counted } from '../core/text/counted.js';
 
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
@@ -72,7 +73,7 @@ function composerText(): string {
   // Room for a whole `[iap …]` header (its id is how a sender finds its message on screen).
   const width = Math.max(20, (out.columns || 80) - DEMO_PROMPT.length - 16);
   const shown = first.length > width ? `${first.slice(0, width)}…` : first;
-  return lines.length > 1 ? `${shown} [+${lines.length - 1} lines]` : shown;
+  return lines.length > 1 ? `${shown} [+${counted(lines.length - 1, 'line')}]` : shown;
 }
 
 let drawQueued = false;
@@ -130,8 +131,8 @@ function submit(): void {
   }
   record({ kind: 'message', text });
   const lines = text.split(/\r\n?|\n/);
-  say(`› ${(lines[0] ?? '').slice(0, 180)}${lines.length > 1 ? ` [+${lines.length - 1} lines]` : ''}`);
-  say(`· received ${text.length} chars, ${lines.length} line(s)`);
+  say(`› ${(lines[0] ?? '').slice(0, 180)}${lines.length > 1 ? ` [+${counted(lines.length - 1, 'line')}]` : ''}`);
+  say(`· received ${counted(text.length, 'char')}, ${counted(lines.length, 'line')}`);
   draw();
 }
 
@@ -214,7 +215,7 @@ function start(): void {
   process.stdin.on('end', () => process.exit(0));
   process.stdout.on('resize', draw);
   out.write('\x1b[?1049h');
-  header = `iapeer demo agent · ${identity} · ${mode === 'resume' ? `resumed (${previousMessages()} earlier messages)` : 'fresh start'}`;
+  header = `iapeer demo agent · ${identity} · ${mode === 'resume' ? `resumed (${counted(previousMessages(), 'earlier message')})` : 'fresh start'}`;
   say('Type and press Enter. Esc interrupts, /compact compacts, !cmd runs a command, /exit quits.');
   const mountMs = Number(values['mount-ms']);
   if (Number.isFinite(mountMs) && mountMs > 0) setTimeout(mount, mountMs);

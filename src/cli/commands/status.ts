@@ -1,5 +1,6 @@
 import type { DaemonStatus } from '../../lifecycle/supervise/daemon-state.js';
 import { type StatusReport, statusReport } from '../../lifecycle/supervise/status-report.js';
+import { counted } from '../../core/text/counted.js';
 import type { Verb } from '../context-from-env.js';
 import type { Io } from '../io.js';
 import { formatDuration, printJson, printLine, shown } from '../output.js';
@@ -39,7 +40,7 @@ function daemonLines(daemon: DaemonStatus, nowMs: number): string[] {
   const head = daemonHead(daemon);
   if (state.lastTickAt === null) return [head, 'last tick none yet'];
   const ago = formatDuration(Math.max(0, Math.floor((nowMs - Date.parse(state.lastTickAt)) / 1000)));
-  return [head, `last tick ${ago} ago, took ${state.tickMs ?? '?'} ms (${state.ticks} ticks)`];
+  return [head, `last tick ${ago} ago, took ${state.tickMs ?? '?'} ms (${counted(state.ticks, 'tick')})`];
 }
 
 /**

@@ -6,6 +6,23 @@ import { expectError } from '../../../helpers/fleet.js';
 
 const home = useHome();
 
+describe('status counts in words of the right number', () => {
+  it.each([
+    [1, '(1 tick)'],
+    [2, '(2 ticks)'],
+  ])('%i tick(s) since the start', async (ticks, shown) => {
+    const now = new Date().toISOString();
+    // This test's own process stands for a running daemon.
+    const state = { pid: process.pid, startedAt: now, version: '0.1.0', lastTickAt: now, tickMs: 3.5, ticks, peers: {}, queue: 0, stoppedAt: null };
+    await writeFile(join(home.home, 'daemon.json'), JSON.stringify(state), { mode: 0o600 });
+    const result = await home.run(['status']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const line = result.stdout.split('\n')[1] ?? '';
+    expect(line).toMatch(/^last tick \d+s ago, took 3\.5 ms \(/);
+    expect(line.endsWith(shown), line).toBe(true);
+  });
+});
+
 describe('status with a peers.json that does not parse or validate', () => {
   it.each([
     ['not JSON', '{bad', /is invalid \(not JSON: /],
