@@ -16,7 +16,8 @@ export async function daemonInstall(options: { readonly dryRun: boolean; readonl
     printLine(io, `# iapeer daemon install --dry-run (${plan.target}): nothing is changed`);
     printLine(io, `# ${plan.file}:`);
     io.stdout.write(plan.text);
-    printLine(io, '# then:');
+    if (plan.steps.length === 0) printLine(io, '# then nothing: a real install is refused (see the warning)');
+    else printLine(io, '# then:');
     for (const step of plan.steps) printLine(io, `${showCommand(step.argv)}${step.when === undefined ? '' : `    # ${step.when}`}`);
     warn(io, plan.warnings);
     return;

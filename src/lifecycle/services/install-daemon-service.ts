@@ -1,6 +1,6 @@
 import type { ServiceTarget } from '../../transport/services/service-files.js';
 import type { ServiceStep } from '../../transport/services/service-manager.js';
-import { deleteServiceFile, readServiceFile } from '../../transport/services/service-store.js';
+import { deleteServiceFile, readServiceFile, writeOutcomeOf } from '../../transport/services/service-store.js';
 import type { AppContext } from '../context/app-context.js';
 import { type ServiceDeps, type ServiceInstallResult, DAEMON_ADVICE, installService, serviceFor, serviceProblems, targetOf } from './service-setup.js';
 
@@ -16,8 +16,10 @@ export interface ServicePlan {
 export async function planDaemonInstall(ctx: AppContext, input: { target: ServiceTarget | undefined }, deps: ServiceDeps = {}): Promise<ServicePlan> {
   const setup = serviceFor(ctx, { kind: 'daemon' }, targetOf(input.target, deps, DAEMON_ADVICE), deps);
   const warnings = await serviceProblems(ctx, setup);
-  await readServiceFile(setup.file).catch((error: unknown) => warnings.push((error as Error).message));
-  return { target: setup.target, file: setup.file, text: setup.text, steps: setup.manager.planStart(setup.names, setup.file), warnings };
+  const current = await readServiceFile(setup.file).catch((error: unknown) => void warnings.push((error as Error).message));
+  // A file iapeer did not write stops a real install before any command: there is nothing to plan.
+  const steps = current === undefined ? [] : await setup.manager.planStart(setup.names, setup.file, writeOutcomeOf(current, setup.text));
+  return { target: setup.target, file: setup.file, text: setup.text, steps, warnings };
 }
 
 /** `daemon install`: write the daemon's service file and load and start it. Idempotent. */

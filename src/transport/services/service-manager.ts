@@ -4,10 +4,14 @@ import type { ExecResult, ServiceExec } from './service-exec.js';
 import { type ServiceNames, type ServiceTarget, showCommand } from './service-files.js';
 import type { WriteOutcome } from './service-store.js';
 
-/** One command a manager runs; `when` says the condition for those that depend on the current state. */
+/** One command a manager runs; `when` says why, for a dry run, where that is not plain. */
 export interface ServiceStep {
   readonly argv: readonly string[];
   readonly when?: string;
+  /** Its failure does not stop the start. */
+  readonly mayFail?: boolean;
+  /** How many times it is tried, `retryDelayMs` apart, before its failure counts. */
+  readonly tries?: number;
 }
 
 /**
@@ -16,8 +20,8 @@ export interface ServiceStep {
  */
 export interface ServiceManager {
   readonly target: ServiceTarget;
-  /** What `start` would run for a new file, for a dry run. */
-  planStart(names: ServiceNames, file: string): ServiceStep[];
+  /** What `start` runs now for a file written so (only asking the manager, never changing it): the dry run's commands. */
+  planStart(names: ServiceNames, file: string, written: WriteOutcome): Promise<ServiceStep[]>;
   /** What `remove` would run, for a dry run. */
   planRemove(names: ServiceNames, file: string): ServiceStep[];
   /** Refuses (saying `advice`) when the manager cannot be reached: nothing could be installed. */
@@ -77,6 +81,16 @@ class Runner {
     if (result.exitCode !== 0 && options.mayFail !== true) throw failed(argv, result, this.hint);
     return result;
   }
+
+  async step(step: ServiceStep, retryDelayMs: number): Promise<void> {
+    const tries = step.tries ?? 1;
+    for (let attempt = 1; ; attempt += 1) {
+      const last = attempt >= tries;
+      const result = await this.run(step.argv, { mayFail: step.mayFail === true || !last });
+      if (result.exitCode === 0 || last) return;
+      await sleep(retryDelayMs);
+    }
+  }
 }
 
 /** systemd --user: `daemon-reload`, `enable --now`, `disable --now`. */
@@ -89,14 +103,20 @@ export class SystemdManager implements ServiceManager {
     return ['systemctl', '--user', ...args];
   }
 
-  planStart(names: ServiceNames): ServiceStep[] {
+  private static startSteps(names: ServiceNames, written: WriteOutcome): ServiceStep[] {
+    const systemctl = (...args: string[]) => SystemdManager.systemctl(...args);
     return [
-      { argv: SystemdManager.systemctl('daemon-reload') },
-      { argv: SystemdManager.systemctl('reset-failed', names.unit), when: 'clears a start limit hit earlier; may say the unit is not loaded' },
-      { argv: SystemdManager.systemctl('enable', '--now', names.unit), when: 'for a new or unchanged file' },
-      { argv: SystemdManager.systemctl('enable', names.unit), when: 'instead, when an older file was replaced' },
-      { argv: SystemdManager.systemctl('restart', names.unit), when: 'then, so that the running service takes the new file' },
+      { argv: systemctl('daemon-reload') },
+      { argv: systemctl('reset-failed', names.unit), mayFail: true, when: 'clears a start limit hit earlier; may say the unit is not loaded' },
+      // A running service keeps its old command line until it is restarted.
+      ...(written === 'changed'
+        ? [{ argv: systemctl('enable', names.unit) }, { argv: systemctl('restart', names.unit), when: 'so that the running service takes the new file' }]
+        : [{ argv: systemctl('enable', '--now', names.unit) }]),
     ];
+  }
+
+  planStart(names: ServiceNames, _file: string, written: WriteOutcome): Promise<ServiceStep[]> {
+    return Promise.resolve(SystemdManager.startSteps(names, written));
   }
 
   planRemove(names: ServiceNames, file: string): ServiceStep[] {
@@ -136,15 +156,7 @@ export class SystemdManager implements ServiceManager {
 
   async start(names: ServiceNames, _file: string, written: WriteOutcome): Promise<string[]> {
     const runner = new Runner(this.options.exec, this.statusCommand(names));
-    await runner.run(SystemdManager.systemctl('daemon-reload'));
-    await runner.run(SystemdManager.systemctl('reset-failed', names.unit), { mayFail: true });
-    if (written === 'changed') {
-      // A running service keeps its old command line until it is restarted.
-      await runner.run(SystemdManager.systemctl('enable', names.unit));
-      await runner.run(SystemdManager.systemctl('restart', names.unit));
-    } else {
-      await runner.run(SystemdManager.systemctl('enable', '--now', names.unit));
-    }
+    for (const step of SystemdManager.startSteps(names, written)) await runner.step(step, 0);
     return runner.ran;
   }
 
@@ -188,13 +200,24 @@ export class LaunchdManager implements ServiceManager {
     return `${this.domain}/${names.label}`;
   }
 
-  planStart(names: ServiceNames, file: string): ServiceStep[] {
+  private startSteps(names: ServiceNames, file: string, written: WriteOutcome, loaded: boolean): ServiceStep[] {
+    if (loaded && written === 'same') {
+      // No -k: a running one is kept.
+      return [{ argv: ['launchctl', 'kickstart', this.service(names)], when: 'loaded from this very file: starts it if it is not running' }];
+    }
     return [
-      { argv: ['launchctl', 'bootout', this.service(names)], when: 'only when an older file is loaded' },
+      ...(loaded ? [{ argv: ['launchctl', 'bootout', this.service(names)], mayFail: true, when: 'unloads the older file' }] : []),
+      // A service disabled in launchd's overrides cannot be bootstrapped.
       { argv: ['launchctl', 'enable', this.service(names)] },
-      { argv: ['launchctl', 'bootstrap', this.domain, file] },
-      { argv: ['launchctl', 'kickstart', this.service(names)], when: 'instead of the three above when this very file is loaded' },
+      // launchd unloads asynchronously: right after a bootout, a bootstrap may fail for a while.
+      { argv: ['launchctl', 'bootstrap', this.domain, file], tries: loaded ? BOOTSTRAP_TRIES : 1 },
     ];
+  }
+
+  async planStart(names: ServiceNames, file: string, written: WriteOutcome): Promise<ServiceStep[]> {
+    // No launchctl (a dry run for launchd elsewhere): nothing of ours can be loaded.
+    const look = await this.options.exec('launchctl', ['print', this.service(names)]);
+    return this.startSteps(names, file, written, !look.missing && look.exitCode === 0);
   }
 
   planRemove(names: ServiceNames, file: string): ServiceStep[] {
@@ -235,21 +258,7 @@ export class LaunchdManager implements ServiceManager {
   async start(names: ServiceNames, file: string, written: WriteOutcome): Promise<string[]> {
     const runner = new Runner(this.options.exec, this.statusCommand(names));
     const loaded = await this.loaded(runner, names);
-    if (loaded && written === 'same') {
-      // Loaded from this very file: start it if it is not running (no -k: a running one is kept).
-      await runner.run(['launchctl', 'kickstart', this.service(names)]);
-      return runner.ran;
-    }
-    if (loaded) await runner.run(['launchctl', 'bootout', this.service(names)], { mayFail: true });
-    // A service disabled in launchd's overrides cannot be bootstrapped.
-    await runner.run(['launchctl', 'enable', this.service(names)]);
-    const bootstrap = ['launchctl', 'bootstrap', this.domain, file];
-    for (let attempt = 1; ; attempt += 1) {
-      const result = await runner.run(bootstrap, { mayFail: true });
-      if (result.exitCode === 0) break;
-      if (!loaded || attempt >= BOOTSTRAP_TRIES) throw failed(bootstrap, result, this.statusCommand(names));
-      await sleep(this.options.retryDelayMs ?? 500);
-    }
+    for (const step of this.startSteps(names, file, written, loaded)) await runner.step(step, this.options.retryDelayMs ?? 500);
     return runner.ran;
   }
 

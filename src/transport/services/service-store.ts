@@ -35,12 +35,19 @@ export async function readServiceFile(path: string): Promise<ServiceFileState> {
   return { state: 'ours', text };
 }
 
+/** What writing `text` over the file as it is would do. */
+export function writeOutcomeOf(current: ServiceFileState, text: string): WriteOutcome {
+  if (current.state === 'ours' && current.text === text) return 'same';
+  return current.state === 'absent' ? 'new' : 'changed';
+}
+
 /** Writes the file atomically (0644, as service managers expect) unless it already holds this text. */
 export async function writeServiceFile(path: string, text: string, current: ServiceFileState): Promise<WriteOutcome> {
-  if (current.state === 'ours' && current.text === text) return 'same';
+  const outcome = writeOutcomeOf(current, text);
+  if (outcome === 'same') return outcome;
   await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   await writeFileAtomic(path, text, { mode: 0o644 });
-  return current.state === 'absent' ? 'new' : 'changed';
+  return outcome;
 }
 
 /** Deletes a file iapeer wrote; one without the marker is refused, untouched. */

@@ -57,6 +57,17 @@ describe('SystemdManager', () => {
     ]);
   });
 
+  it('plans exactly what start runs for the file as it is, and runs nothing to plan', async () => {
+    for (const written of ['new', 'same', 'changed'] as const) {
+      const planner = scripted();
+      const steps = await new SystemdManager({ exec: planner.exec, uid: 1000 }).planStart(DAEMON, UNIT_FILE, written);
+      expect(planner.calls).toEqual([]);
+      const runner = scripted();
+      await new SystemdManager({ exec: runner.exec, uid: 1000 }).start(DAEMON, UNIT_FILE, written);
+      expect(steps.map((step) => step.argv), written).toEqual(runner.calls);
+    }
+  });
+
   it('stops with disable --now, and removes: disable, delete, reload, in that order', async () => {
     const { exec, calls } = scripted();
     const manager = new SystemdManager({ exec, uid: 1000 });
@@ -135,6 +146,28 @@ describe('LaunchdManager', () => {
     );
     // Not loaded before: nothing to wait for, so no retry.
     expect(calls.filter((argv) => argv[1] === 'bootstrap')).toHaveLength(1);
+  });
+
+  it('plans exactly what start runs, loaded or not, asking launchd only whether it is loaded', async () => {
+    const label = 'gui/501/dev.iapeer.peer.demo-boris.abcd1234';
+    const cases = [
+      { loaded: false, written: 'new', steps: ['enable', 'bootstrap'] },
+      { loaded: true, written: 'same', steps: ['kickstart'] },
+      { loaded: true, written: 'changed', steps: ['bootout', 'enable', 'bootstrap'] },
+    ] as const;
+    for (const { loaded, written, steps } of cases) {
+      const answers = loaded ? [] : [NOT_LOADED];
+      const planner = scripted(answers);
+      const plan = await new LaunchdManager({ exec: planner.exec, uid: 501 }).planStart(PEER, PLIST, written);
+      expect(planner.calls).toEqual([['launchctl', 'print', label]]);
+      expect(plan.map((step) => step.argv[1]), written).toEqual(steps);
+      const runner = scripted(answers);
+      await new LaunchdManager({ exec: runner.exec, uid: 501 }).start(PEER, PLIST, written);
+      expect(plan.map((step) => step.argv), written).toEqual(runner.calls.slice(1));
+    }
+    // No launchctl here (a --target launchd dry run on Linux): nothing can be loaded.
+    const missing = await new LaunchdManager({ exec: () => Promise.resolve({ ...OK, exitCode: undefined, missing: true }), uid: 501 }).planStart(PEER, PLIST, 'same');
+    expect(missing.map((step) => step.argv[1])).toEqual(['enable', 'bootstrap']);
   });
 
   it('boots out only a loaded service, and removes the file after', async () => {
