@@ -1,7 +1,33 @@
 import type { Io } from './io.js';
 
+/** The one form of every `--json` document: indented by 2 on a terminal, on one line in a pipe. */
+function jsonText(io: Io, value: unknown): string {
+  return io.stdoutIsTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+}
+
 export function printJson(io: Io, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout.write(`${jsonText(io, value)}\n`);
+}
+
+/** A JSON array made piece by piece (a long log), in the very form printJson gives the whole array. */
+export function jsonArrayWriter(io: Io): { item(value: unknown): string; end(): string } {
+  const pretty = io.stdoutIsTTY;
+  let count = 0;
+  return {
+    item: (value) => {
+      // A JSON text holds no raw newline but its indentation, which moves in by one level.
+      const text = pretty ? jsonText(io, value).replace(/\n/g, '\n  ') : jsonText(io, value);
+      const separator = count === 0 ? '[' : ',';
+      count += 1;
+      return `${separator}${pretty ? '\n  ' : ''}${text}`;
+    },
+    end: () => (count === 0 ? '[]\n' : pretty ? '\n]\n' : ']\n'),
+  };
+}
+
+/** One JSON document of a stream (`log --follow --json`): each on its own line in a pipe. */
+export function jsonLine(io: Io, value: unknown): string {
+  return `${jsonText(io, value)}\n`;
 }
 
 export function printLine(io: Io, text: string): void {

@@ -170,7 +170,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--ev <event>', 'only this event, e.g. wake, supervise, deliver')
       .option('--since <duration>', 'only lines newer than this, e.g. 90s, 15m, 2h, 1d')
       .option('--follow', 'keep printing lines as they are written')
-      .option('--json', 'print a JSON array of the lines (with --follow: one JSON object per line)')
+      .option('--json', 'print a JSON array of the lines (with --follow: one JSON document per line read; each on one line in a pipe)')
       .action((options: LogOptions) => run('log', invoke(import('./commands/log.js'), (m, verb) => m.log(options, verb)))),
 
   doctor: (program, run) =>

@@ -5,7 +5,7 @@ import { followLog } from '../../lifecycle/log/follow-log.js';
 import { readLog } from '../../lifecycle/log/read-log.js';
 import type { Verb } from '../context-from-env.js';
 import { type Io, untilStopped } from '../io.js';
-import { nearest, shown } from '../output.js';
+import { jsonArrayWriter, jsonLine, nearest, shown } from '../output.js';
 
 export interface LogOptions {
   readonly peer?: string;
@@ -41,10 +41,11 @@ function textRenderer(query: LogQuery): Renderer {
 
 /**
  * Objects with every value a string, `ts` first: one JSON array, or with --follow one
- * object per line. A line that is not logfmt is skipped with a notice on stderr.
+ * document per object (a line each in a pipe). A line that is not logfmt is skipped with a
+ * notice on stderr.
  */
 function jsonRenderer(query: LogQuery, io: Io, asArray: boolean): Renderer {
-  let count = 0;
+  const array = jsonArrayWriter(io);
   let skipped = 0;
   const skip = (line: string) => {
     skipped++;
@@ -64,13 +65,12 @@ function jsonRenderer(query: LogQuery, io: Io, asArray: boolean): Renderer {
           skip(line);
           continue;
         }
-        const json = JSON.stringify(lineObject(fields));
-        out += asArray ? `${count === 0 ? '[\n' : ',\n'}  ${json}` : `${json}\n`;
-        count++;
+        const object = lineObject(fields);
+        out += asArray ? array.item(object) : jsonLine(io, object);
       }
       return out;
     },
-    end: () => (!asArray ? '' : count === 0 ? '[]\n' : '\n]\n'),
+    end: () => (asArray ? array.end() : ''),
   };
 }
 

@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { colorizer, formatDuration, formatTable, nearest, printJson, printLine } from '../../../src/cli/output.js';
+import { colorizer, formatDuration, formatTable, jsonArrayWriter, nearest, printJson, printLine } from '../../../src/cli/output.js';
 import type { Io } from '../../../src/cli/io.js';
 
 function captureIo(stdoutIsTTY: boolean): { io: Io; stdout: () => string } {
@@ -108,12 +108,26 @@ describe('colorizer', () => {
 });
 
 describe('printing', () => {
-  it('printJson writes one JSON document and a newline on stdout', () => {
-    const { io, stdout } = captureIo(false);
-    printJson(io, [{ personality: 'boris', idleSeconds: null }]);
-    const text = stdout();
-    expect(text.endsWith('\n')).toBe(true);
-    expect(JSON.parse(text)).toEqual([{ personality: 'boris', idleSeconds: null }]);
+  const rows = [{ personality: 'boris', idleSeconds: null, note: 'two\nlines' }, { personality: 'ana', idleSeconds: 3, note: '' }];
+
+  it('printJson writes one JSON document: on one line in a pipe, indented by 2 on a terminal', () => {
+    const piped = captureIo(false);
+    printJson(piped.io, rows);
+    expect(piped.stdout()).toBe(`${JSON.stringify(rows)}\n`);
+    const terminal = captureIo(true);
+    printJson(terminal.io, rows);
+    expect(terminal.stdout()).toBe(`${JSON.stringify(rows, null, 2)}\n`);
+  });
+
+  it('a JSON array written piece by piece is what printJson prints whole, in both forms', () => {
+    for (const tty of [false, true]) {
+      for (const items of [[], rows.slice(0, 1), rows]) {
+        const whole = captureIo(tty);
+        printJson(whole.io, items);
+        const array = jsonArrayWriter(whole.io);
+        expect(items.map((item) => array.item(item)).join('') + array.end(), `tty ${tty}, ${items.length} items`).toBe(whole.stdout());
+      }
+    }
   });
 
   it('printLine writes the text and a newline', () => {
