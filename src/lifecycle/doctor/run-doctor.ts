@@ -6,6 +6,7 @@ import { isIapeerError, messageOf } from '../../core/errors.js';
 import { formatIdentity } from '../../core/names.js';
 import { type Paths, assertHomeSafe, checkSockDirIfPresent, pathsFor } from '../../core/paths.js';
 import { findExecutable } from '../../core/process/process.js';
+import { counted } from '../../core/text/counted.js';
 import { assertPrivateEnough } from '../../core/fs/safe-fs.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import type { Registry } from '../../registry/schema.js';
@@ -132,8 +133,7 @@ function registryCheck(paths: Paths): { check: Check; registry: Registry | undef
     if (lstatSync(paths.registry, { throwIfNoEntry: false }) === undefined) {
       return { check: ok(name, `${paths.registry} is absent: no peers yet`), registry };
     }
-    const count = registry.peers.length;
-    return { check: ok(name, `${paths.registry}: ${count} peer${count === 1 ? '' : 's'}`), registry };
+    return { check: ok(name, `${paths.registry}: ${counted(registry.peers.length, 'peer')}`), registry };
   } catch (error) {
     const fix = `fix ${paths.registry} or move it aside; iapeer never rewrites a registry it cannot read`;
     return { check: fromMessage(name, 'fail', messageOf(error), fix), registry: undefined };

@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { RefusedError } from '../../core/errors.js';
 import { parsePersonality, tryParseIdentity } from '../../core/names.js';
 import { stateDirOf } from '../../core/paths.js';
+import { counted } from '../../core/text/counted.js';
 import { removeState } from '../../registry/markers.js';
 import { identitiesOf } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
@@ -45,7 +46,7 @@ async function messagesOf(ctx: AppContext, identities: readonly string[]): Promi
 function countOf(messages: DroppedMessages): string {
   const total = messages.waiting + messages.setAside;
   const parts = [messages.waiting > 0 ? `${messages.waiting} waiting` : '', messages.setAside > 0 ? `${messages.setAside} set aside` : ''].filter(Boolean);
-  return `${total} message${total === 1 ? '' : 's'} (${parts.join(', ')})`;
+  return `${counted(total, 'message')} (${parts.join(', ')})`;
 }
 
 /** Its messages would have no one to go to: the operator looks at them, or says to drop them. */
