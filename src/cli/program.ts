@@ -81,8 +81,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
   remove: (program, run) =>
     program
       .command('remove')
-      .description('delete a peer’s record (refused while it is live unless --force)')
-      .argument('<peer>', 'the peer to remove, e.g. boris, with all its runtimes (to drop one: iapeer add boris --runtime <the others>)')
+      .description('delete a peer’s record (refused while it is live or has messages not delivered, unless --force)')
+      .argument('<peer>', 'the peer to remove, e.g. boris, with all its runtimes, or the identity of a one-runtime peer (to drop one runtime: iapeer add boris --runtime <the others>)')
       .option('--force', 'end its live sessions first')
       .action((peer: string, options: { force?: boolean }) =>
         run('remove', invoke(import('./commands/remove.js'), (m, verb) => m.remove({ peer, force: options.force === true }, verb))),

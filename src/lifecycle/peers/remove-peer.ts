@@ -1,13 +1,13 @@
 import { lockDeliveries, lockIdentities, updatePeers } from '../context/locks.js';
 import { readdir, rm } from 'node:fs/promises';
-import { RefusedError } from '../../core/errors.js';
+import { RefusedError, UsageError } from '../../core/errors.js';
 import { parsePersonality, tryParseIdentity } from '../../core/names.js';
 import { stateDirOf } from '../../core/paths.js';
 import { counted } from '../../core/text/counted.js';
 import { removeState } from '../../registry/markers.js';
-import { identitiesOf } from '../../registry/peers.js';
+import { findIdentity, identitiesOf } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
-import { findPeer } from '../../registry/schema.js';
+import { type Registry, findPeer } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import { endSession } from '../sessions/end-session.js';
 import { preparePeerServicesRemoval } from '../services/always-on-service.js';
@@ -96,13 +96,31 @@ async function removeLocked(
 }
 
 /**
+ * The peer a remove names: a peer, or the identity of a peer that has only that runtime.
+ * One runtime of several is not removed by naming it: the record says which runtimes a peer has.
+ */
+function peerNamed(registry: Registry, word: string): string {
+  if (findPeer(registry, word)) return word;
+  const named = findIdentity(registry, word);
+  if (named && named.peer.runtimes.length > 1) {
+    const others = named.peer.runtimes.filter((runtime) => runtime !== named.runtime);
+    throw new UsageError(
+      `${word} is one runtime of peer ${named.peer.personality} (${named.peer.runtimes.join(', ')}): remove the peer with iapeer remove ${named.peer.personality}, or keep only the others with iapeer add ${named.peer.personality} --runtime ${others.join(' ')}`,
+      'EONERUNTIME',
+    );
+  }
+  return named ? named.peer.personality : parsePersonality(word);
+}
+
+/**
  * Deletes a peer's record through the locked writer, and the OS services of its identities. A live peer is refused unless
  * `force`, which ends its sessions first: nothing is ever left running without a record. So is one with messages not
  * delivered (waiting or set aside), unless `force`, which drops them, each on record.
  */
 export async function removePeer(ctx: AppContext, input: { peer: string; force: boolean }): Promise<RemoveResult> {
-  const personality = parsePersonality(input.peer);
-  const peer = findPeer(readRegistry(ctx.paths.registry), personality);
+  const registry = readRegistry(ctx.paths.registry);
+  const personality = peerNamed(registry, input.peer);
+  const peer = findPeer(registry, personality);
   if (!peer) {
     await ctx.log.write({ ev: 'remove', personality, outcome: 'absent' });
     return { outcome: 'absent', personality };

@@ -56,4 +56,20 @@ describe('remove and the messages not delivered', () => {
     const state = await readdir(join(home.home, 'state')).catch(() => [] as string[]);
     expect(state.filter((name) => name.startsWith('demo-amy'))).toEqual([]);
   });
+
+  it('takes the identity of a peer with one runtime; one runtime of several is refused, saying what to run', async () => {
+    await addPeer(home, 'amy');
+    const removed = await home.run(['remove', 'demo-amy']);
+    expectOk(removed);
+    expect(removed.stdout).toBe('removed amy\n');
+    const cwd = join(home.home, 'work-two');
+    await mkdir(cwd, { recursive: true });
+    expectOk(await home.run(['add', 'two', '--runtime', 'demo', 'codex', '--cwd', cwd]));
+    const refused = await home.run(['remove', 'codex-two']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'iapeer: remove: codex-two is one runtime of peer two (demo, codex): remove the peer with iapeer remove two, or keep only the others with iapeer add two --runtime demo\n',
+    );
+    expect((await listJson(home)).map((row) => row.identity)).toEqual(['demo-two', 'codex-two']);
+  });
 });
