@@ -118,6 +118,17 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('compact', invoke(import('./commands/compact.js'), (m, verb) => m.compact({ peer, runtime }, verb))),
       ),
 
+  peek: (program, run) =>
+    program
+      .command('peek')
+      .description('print the agent’s screen as text, without attaching (a peer that is not live is not started)')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', RUNTIME)
+      .option('--lines <n>', 'the last n lines of history and screen (default: the screen)')
+      .action((peer: string, runtime: string | undefined, options: { lines?: string }) =>
+        run('peek', invoke(import('./commands/peek.js'), (m, verb) => m.peek({ peer, runtime, ...options }, verb))),
+      ),
+
   'self-fresh': (program, run) =>
     program
       .command('self-fresh')

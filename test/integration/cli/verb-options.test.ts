@@ -23,6 +23,7 @@ const VERBS: ReadonlyArray<{ readonly args: readonly string[]; readonly verb: st
   { args: ['attach', 'boris'], verb: 'attach' },
   { args: ['interrupt', 'boris'], verb: 'interrupt' },
   { args: ['compact', 'boris'], verb: 'compact' },
+  { args: ['peek', 'boris'], verb: 'peek' },
   { args: ['self-fresh'], verb: 'self-fresh' },
   { args: ['send', 'boris', '--message', 'hi'], verb: 'send' },
   { args: ['queue'], verb: 'queue' },
