@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
@@ -68,6 +69,20 @@ export interface QueueEntry {
 
 const SET_ASIDE = 'set-aside';
 
+function isMessageFile(name: string): boolean {
+  return name.endsWith('.json') && isMessageId(name.slice(0, -5));
+}
+
+/** A directory's names; none when it is absent or not a directory. */
+function listSync(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
 /** All the messages counted in `depths`. */
 export function totalOf(depths: ReadonlyMap<string, number>): number {
   let total = 0;
@@ -111,7 +126,7 @@ export class QueueStore {
       if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [] as string[];
       throw error;
     });
-    return names.filter((name) => name.endsWith('.json') && isMessageId(name.slice(0, -5))).sort();
+    return names.filter(isMessageFile).sort();
   }
 
   private async read(file: string): Promise<QueueEntry> {
@@ -135,6 +150,20 @@ export class QueueStore {
     const depths = new Map<string, number>();
     for (const identity of await this.identities()) depths.set(identity, await this.depth(identity, options));
     return depths;
+  }
+
+  /**
+   * Waiting messages per identity (set-aside ones not counted), from directory listings
+   * alone, no file read: for `list`, which is synchronous and must stay cheap over a fleet.
+   */
+  waitingSync(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const identity of listSync(this.root)) {
+      if (identity.startsWith('.')) continue;
+      const count = listSync(this.dirOf(identity)).filter(isMessageFile).length;
+      if (count > 0) counts.set(identity, count);
+    }
+    return counts;
   }
 
   /** Whether the message still waits, or was set aside: false once it was delivered. */

@@ -95,4 +95,19 @@ describe('the queue store', () => {
     expect(await store.holds('demo-a', done.id)).toBe(false);
     expect(await store.holds('demo-b', done.id)).toBe(false);
   });
+
+  it('counts waiting messages per identity from the listings alone, set-aside ones and stray files not counted', async () => {
+    const store = new QueueStore(root());
+    expect(store.waitingSync()).toEqual(new Map());
+    const aside = message('demo-a', 'aside');
+    for (const text of ['one', 'two']) await store.enqueue(message('demo-a', text));
+    await store.enqueue(aside);
+    await store.setAside(aside, 'keeps failing');
+    await store.enqueue(message('demo-b', 'three'));
+    await writeFile(join(root(), 'demo-b', 'notes.txt'), 'not a message');
+    await mkdir(join(root(), 'demo-c', 'set-aside'), { recursive: true });
+    // A file that does not parse still waits (queue shows it), so it counts.
+    await writeFile(join(root(), 'demo-b', `${newMessageId()}.json`), '{');
+    expect(store.waitingSync()).toEqual(new Map([['demo-a', 2], ['demo-b', 2]]));
+  });
 });
