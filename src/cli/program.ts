@@ -129,6 +129,16 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('peek', invoke(import('./commands/peek.js'), (m, verb) => m.peek({ peer, runtime, ...options }, verb))),
       ),
 
+  show: (program, run) =>
+    program
+      .command('show')
+      .description('a peer’s record and each runtime’s state, pid, deaths, waiting messages and last lifecycle events')
+      .argument('<peer>', `${PEER} (that runtime only)`)
+      .option('--json', 'print one JSON document')
+      .action((peer: string, options: { json?: boolean }) =>
+        run('show', invoke(import('./commands/show.js'), (m, verb) => m.show({ peer, json: options.json === true }, verb))),
+      ),
+
   'self-fresh': (program, run) =>
     program
       .command('self-fresh')

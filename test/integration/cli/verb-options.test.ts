@@ -24,6 +24,7 @@ const VERBS: ReadonlyArray<{ readonly args: readonly string[]; readonly verb: st
   { args: ['interrupt', 'boris'], verb: 'interrupt' },
   { args: ['compact', 'boris'], verb: 'compact' },
   { args: ['peek', 'boris'], verb: 'peek' },
+  { args: ['show', 'boris'], verb: 'show' },
   { args: ['self-fresh'], verb: 'self-fresh' },
   { args: ['send', 'boris', '--message', 'hi'], verb: 'send' },
   { args: ['queue'], verb: 'queue' },
