@@ -67,6 +67,16 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime }, verb))),
       ),
 
+  restart: (program, run) =>
+    program
+      .command('restart')
+      .description('stop, then start: the peer comes back fresh (resumed only if it was down after an idle reap)')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', 'one of the peer’s runtimes (default: its live ones, or its first if none is; not needed after an identity)')
+      .action((peer: string, runtime: string | undefined) =>
+        run('restart', invoke(import('./commands/restart.js'), (m, verb) => m.restart({ peer, runtime }, verb))),
+      ),
+
   stop: (program, run) =>
     program
       .command('stop')
