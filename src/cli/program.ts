@@ -61,10 +61,11 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('start')
       .description('clear stop/block marks and make the session live (resume after an idle reap, else fresh)')
-      .argument('<peer>', PEER)
+      .argument('[peer]', PEER)
       .argument('[runtime]', RUNTIME)
-      .action((peer: string, runtime: string | undefined) =>
-        run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime }, verb))),
+      .option('--all', 'start every peer that is down (stopped and blocked ones are left so)')
+      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
+        run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime, all: options.all === true }, verb))),
       ),
 
   restart: (program, run) =>

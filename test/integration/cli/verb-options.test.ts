@@ -18,6 +18,7 @@ const VERBS: ReadonlyArray<{ readonly args: readonly string[]; readonly verb: st
   { args: ['add', 'boris', '--runtime', 'demo'], verb: 'add' },
   { args: ['list'], verb: 'list' },
   { args: ['start', 'boris'], verb: 'start' },
+  { args: ['start', '--all'], verb: 'start' },
   { args: ['restart', 'boris'], verb: 'restart' },
   { args: ['stop', 'boris'], verb: 'stop' },
   { args: ['remove', 'boris'], verb: 'remove' },
