@@ -163,16 +163,17 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('send')
       .description('deliver a message to a peer (waking it if it is down), or queue it for the daemon')
-      .argument('<target>', 'a peer (its live runtime, else its first) or an identity such as claude-boris')
+      .argument('[targets...]', 'peers (each its live runtime, else its first) or identities such as claude-boris')
+      .option('--all', 'every registered peer but the sender’s own')
       .option('--message <text>', 'the message')
       .option('--message-file <file>', 'read the message from a file, or - for stdin')
       .option('--from <identity>', 'the sender: a registered identity (default: PEER_IDENTITY inside a session, else operator)')
       .option('--topic <topic>', 'a one-word topic for the header')
       .option('--attachment <path>', 'a file to point the peer at (repeatable)', (path: string, list: string[] = []) => [...list, path])
       .option('--no-wake', 'do not wake a down peer: queue the message instead')
-      .option('--json', 'print {id, target, identity, outcome}')
-      .action((target: string, options: Omit<SendOptions, 'target'>) =>
-        run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, target }, verb))),
+      .option('--json', 'print {id, target, identity, outcome}; with several targets or --all, an array of them')
+      .action((targets: string[], options: Omit<SendOptions, 'targets'>) =>
+        run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, targets }, verb))),
       ),
 
   queue: (program, run) =>

@@ -29,6 +29,7 @@ const VERBS: ReadonlyArray<{ readonly args: readonly string[]; readonly verb: st
   { args: ['show', 'boris'], verb: 'show' },
   { args: ['self-fresh'], verb: 'self-fresh' },
   { args: ['send', 'boris', '--message', 'hi'], verb: 'send' },
+  { args: ['send', '--all', '--message', 'hi'], verb: 'send' },
   { args: ['queue'], verb: 'queue' },
   { args: ['status'], verb: 'status' },
   { args: ['log'], verb: 'log' },
