@@ -176,15 +176,38 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, targets }, verb))),
       ),
 
-  queue: (program, run) =>
-    program
+  queue: (program, run) => {
+    const queue = program
       .command('queue')
       .description('messages waiting for delivery, and those set aside after failing too often')
       .option('--json', 'print a JSON array (with --flush: {delivered, left})')
       .option('--flush', 'try to deliver the waiting messages now (waking down peers), then say what went and list what is left')
       .action((options: { json?: boolean; flush?: boolean }) =>
         run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
-      ),
+      );
+    const ID = 'a message id, as iapeer queue lists it';
+    queue
+      .command('show')
+      .description('one message: its record, then its text as it will be pasted')
+      .argument('<id>', ID)
+      .option('--json', 'print one JSON document')
+      .action((id: string, options: { json?: boolean }) =>
+        run('queue', invoke(import('./commands/queue-message.js'), (m, verb) => m.queueShow({ id, json: options.json === true }, verb))),
+      );
+    queue
+      .command('drop')
+      .description('delete messages that wait or were set aside (logged as ev=deliver outcome=dropped)')
+      .argument('[ids...]', ID)
+      .option('--set-aside [peer]', 'every set-aside message instead, or those of one peer or identity')
+      .action((ids: string[], options: { setAside?: string | boolean }) =>
+        run('queue', invoke(import('./commands/queue-message.js'), (m, verb) => m.queueDrop({ ids, setAside: options.setAside }, verb))),
+      );
+    queue
+      .command('retry')
+      .description('put messages back in line with their attempts reset: set-aside ones move back to the queue')
+      .argument('<ids...>', ID)
+      .action((ids: string[]) => run('queue', invoke(import('./commands/queue-message.js'), (m, verb) => m.queueRetry({ ids }, verb))));
+  },
 
   status: (program, run) =>
     program
