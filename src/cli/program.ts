@@ -61,10 +61,21 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('start')
       .description('clear stop/block marks and make the session live (resume after an idle reap, else fresh)')
-      .argument('<peer>', PEER)
+      .argument('[peer]', PEER)
       .argument('[runtime]', RUNTIME)
+      .option('--all', 'start every peer that is down (stopped and blocked ones are left so)')
+      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
+        run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime, all: options.all === true }, verb))),
+      ),
+
+  restart: (program, run) =>
+    program
+      .command('restart')
+      .description('stop, then start: the peer comes back fresh (resumed only if it was down after an idle reap)')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', 'one of the peer’s runtimes (default: its live ones, or its first if none is; not needed after an identity)')
       .action((peer: string, runtime: string | undefined) =>
-        run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime }, verb))),
+        run('restart', invoke(import('./commands/restart.js'), (m, verb) => m.restart({ peer, runtime }, verb))),
       ),
 
   stop: (program, run) =>
@@ -118,6 +129,27 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('compact', invoke(import('./commands/compact.js'), (m, verb) => m.compact({ peer, runtime }, verb))),
       ),
 
+  peek: (program, run) =>
+    program
+      .command('peek')
+      .description('print the agent’s screen as text, without attaching (a peer that is not live is not started)')
+      .argument('<peer>', PEER)
+      .argument('[runtime]', RUNTIME)
+      .option('--lines <n>', 'the last n lines of history and screen (default: the screen)')
+      .action((peer: string, runtime: string | undefined, options: { lines?: string }) =>
+        run('peek', invoke(import('./commands/peek.js'), (m, verb) => m.peek({ peer, runtime, ...options }, verb))),
+      ),
+
+  show: (program, run) =>
+    program
+      .command('show')
+      .description('a peer’s record and each runtime’s state, pid, deaths, waiting messages and last lifecycle events')
+      .argument('<peer>', `${PEER} (that runtime only)`)
+      .option('--json', 'print one JSON document')
+      .action((peer: string, options: { json?: boolean }) =>
+        run('show', invoke(import('./commands/show.js'), (m, verb) => m.show({ peer, json: options.json === true }, verb))),
+      ),
+
   'self-fresh': (program, run) =>
     program
       .command('self-fresh')
@@ -131,27 +163,51 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('send')
       .description('deliver a message to a peer (waking it if it is down), or queue it for the daemon')
-      .argument('<target>', 'a peer (its live runtime, else its first) or an identity such as claude-boris')
+      .argument('[targets...]', 'peers (each its live runtime, else its first) or identities such as claude-boris')
+      .option('--all', 'every registered peer but the sender’s own')
       .option('--message <text>', 'the message')
       .option('--message-file <file>', 'read the message from a file, or - for stdin')
       .option('--from <identity>', 'the sender: a registered identity (default: PEER_IDENTITY inside a session, else operator)')
       .option('--topic <topic>', 'a one-word topic for the header')
       .option('--attachment <path>', 'a file to point the peer at (repeatable)', (path: string, list: string[] = []) => [...list, path])
       .option('--no-wake', 'do not wake a down peer: queue the message instead')
-      .option('--json', 'print {id, target, identity, outcome}')
-      .action((target: string, options: Omit<SendOptions, 'target'>) =>
-        run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, target }, verb))),
+      .option('--json', 'print {id, target, identity, outcome}; with several targets or --all, an array of them')
+      .action((targets: string[], options: Omit<SendOptions, 'targets'>) =>
+        run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, targets }, verb))),
       ),
 
-  queue: (program, run) =>
-    program
+  queue: (program, run) => {
+    const queue = program
       .command('queue')
       .description('messages waiting for delivery, and those set aside after failing too often')
       .option('--json', 'print a JSON array (with --flush: {delivered, left})')
       .option('--flush', 'try to deliver the waiting messages now (waking down peers), then say what went and list what is left')
       .action((options: { json?: boolean; flush?: boolean }) =>
         run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
-      ),
+      );
+    const ID = 'a message id, as iapeer queue lists it';
+    queue
+      .command('show')
+      .description('one message: its record, then its text as it will be pasted')
+      .argument('<id>', ID)
+      .option('--json', 'print one JSON document')
+      .action((id: string, options: { json?: boolean }) =>
+        run('queue', invoke(import('./commands/queue-message.js'), (m, verb) => m.queueShow({ id, json: options.json === true }, verb))),
+      );
+    queue
+      .command('drop')
+      .description('delete messages that wait or were set aside (logged as ev=deliver outcome=dropped)')
+      .argument('[ids...]', ID)
+      .option('--set-aside [peer]', 'every set-aside message instead, or those of one peer or identity')
+      .action((ids: string[], options: { setAside?: string | boolean }) =>
+        run('queue', invoke(import('./commands/queue-message.js'), (m, verb) => m.queueDrop({ ids, setAside: options.setAside }, verb))),
+      );
+    queue
+      .command('retry')
+      .description('put messages back in line with their attempts reset: set-aside ones move back to the queue')
+      .argument('<ids...>', ID)
+      .action((ids: string[]) => run('queue', invoke(import('./commands/queue-message.js'), (m, verb) => m.queueRetry({ ids }, verb))));
+  },
 
   status: (program, run) =>
     program

@@ -4,7 +4,7 @@ let sequence = 0;
 /**
  * A message id: unique, and sortable by creation time as plain strings, across processes:
  * `<ms since epoch, 9 base-36 digits><sequence, 3 digits>-<pid>-<random>`, e.g.
- * `mhwxk3c1z000-11a9-9f2c4a`. Ids from one process keep their order within a millisecond.
+ * `0mx9krfx0000-mgh-0c0kb0`. Ids from one process keep their order within a millisecond.
  */
 export function newMessageId(nowMs: number = Date.now()): string {
   if (nowMs === lastMs) sequence += 1;

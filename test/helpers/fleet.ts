@@ -41,6 +41,7 @@ export interface ListRow {
   readonly pid: number | null;
   readonly alwaysOn: boolean;
   readonly description: string;
+  readonly waiting: number;
 }
 
 export async function listJson(home: TestHome): Promise<ListRow[]> {

@@ -13,12 +13,13 @@ export function list(options: { json: boolean }, { ctx, io }: Verb): void {
   printLine(
     io,
     formatTable(
-      ['PEER', 'RUNTIME', 'STATE', 'IDLE', 'DESCRIPTION'],
+      ['PEER', 'RUNTIME', 'STATE', 'IDLE', 'WAITING', 'DESCRIPTION'],
       rows.map((row) => [
         row.personality,
         row.runtime,
         paint(STATE_COLOURS[row.state], row.state),
         formatDuration(row.idleSeconds),
+        row.waiting === 0 ? '-' : String(row.waiting),
         shown(row.description.replace(/\s+/g, ' ')),
       ]),
     ),

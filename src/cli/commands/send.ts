@@ -2,12 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { MAX_TEXT_BYTES } from '../../core/limits.js';
-import { sendMessage } from '../../lifecycle/messages/send-message.js';
+import { sendToMany } from '../../lifecycle/messages/send-many.js';
+import { type SendResult, sendMessage } from '../../lifecycle/messages/send-message.js';
 import type { Verb } from '../context-from-env.js';
 import { printJson, printLine, shown } from '../output.js';
 
 export interface SendOptions {
-  readonly target: string;
+  /** One target keeps the one-object output; several (or --all) print one line or object each. */
+  readonly targets: readonly string[];
+  readonly all?: boolean;
   readonly message?: string;
   readonly messageFile?: string;
   readonly from?: string;
@@ -45,20 +48,36 @@ async function bodyOf(options: SendOptions, cwd: string): Promise<string> {
   }
 }
 
-export async function send(options: SendOptions, { ctx, io }: Verb): Promise<void> {
-  const body = await bodyOf(options, ctx.cwd);
-  const result = await sendMessage(ctx, {
-    target: options.target,
-    body,
-    from: options.from,
-    topic: options.topic,
-    attachments: options.attachment ?? [],
-    noWake: options.wake === false,
-  });
-  if (options.json) return printJson(io, { id: result.id, target: result.target, identity: result.identity, outcome: result.outcome });
+function sentLine(result: SendResult): string {
   const what =
     result.outcome === 'queued'
       ? `queued for ${result.identity} (${shown(result.reason ?? 'waiting')}); the daemon delivers it when it can`
       : `${result.outcome === 'woken-delivered' ? 'woke and delivered to' : 'delivered to'} ${result.identity}`;
-  printLine(io, `${result.id}: ${what}`);
+  return `${result.id}: ${what}`;
+}
+
+const jsonOf = (result: SendResult) => ({ id: result.id, target: result.target, identity: result.identity, outcome: result.outcome });
+
+/** Exit 0 when every message was delivered or queued; 1 when any target refused it, each on stderr. */
+export async function send(options: SendOptions, { ctx, io }: Verb): Promise<number> {
+  const { targets } = options;
+  if (options.all === true && targets.length > 0) throw new UsageError('give targets or --all, not both');
+  if (options.all !== true && targets.length === 0) throw new UsageError('name a target (a peer, or an identity such as claude-boris), or use --all');
+  const body = await bodyOf(options, ctx.cwd);
+  const input = { body, from: options.from, topic: options.topic, attachments: options.attachment ?? [], noWake: options.wake === false };
+  if (options.all !== true && targets.length === 1) {
+    const result = await sendMessage(ctx, { ...input, target: targets[0] as string });
+    if (options.json) printJson(io, jsonOf(result));
+    else printLine(io, sentLine(result));
+    return 0;
+  }
+  const sent = await sendToMany(ctx, { ...input, targets: options.all === true ? 'all' : targets });
+  if (options.json) printJson(io, sent.flatMap((one) => (one.ok ? [jsonOf(one.result)] : [])));
+  for (const one of sent) {
+    // Most refusals name the identity already (`demo-cy is stopped: …`).
+    const about = (message: string) => (message.includes(one.identity) ? message : `${one.identity}: ${message}`);
+    if (!one.ok) io.stderr.write(`iapeer: send: ${shown(about(one.error.message))}\n`);
+    else if (!options.json) printLine(io, sentLine(one.result));
+  }
+  return sent.every((one) => one.ok) ? 0 : 1;
 }

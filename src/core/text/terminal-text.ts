@@ -9,6 +9,8 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex -- as above, without the newline
 const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- as above, without the newline and the tab
+const UNSAFE_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 
@@ -31,4 +33,9 @@ export function escapeControl(text: string): string {
 /** Like escapeControl, but a newline stays a line break, for multi-line output such as a transcript. */
 export function escapeControlKeepNewlines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, visible);
+}
+
+/** Like escapeControlKeepNewlines, but a tab stays a tab too, for text shown as it was written (a message body). */
+export function escapeControlKeepLayout(text: string): string {
+  return text.replace(UNSAFE_BUT_LAYOUT, visible);
 }

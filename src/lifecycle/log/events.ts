@@ -26,8 +26,10 @@ export type LifecycleEvent =
       ev: 'deliver';
       identity: string;
       id: string;
-      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused' | 'dropped';
+      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused' | 'dropped' | 'requeued';
       reason?: string;
+      /** For the operator's drop and retry (`iapeer queue drop|retry`): where the message was. */
+      was?: 'waiting' | 'set-aside';
     }
   | { ev: 'daemon'; action: 'start' | 'stop'; pid: number };
 

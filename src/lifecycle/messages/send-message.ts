@@ -92,16 +92,45 @@ async function resolveTarget(ctx: SessionContext, registry: Registry, target: st
  * runtime not installed or unknown, its cwd gone): then it is refused and not kept.
  */
 export async function sendMessage(ctx: AppContext, input: SendInput): Promise<SendResult> {
+  const checked = await checkSend(ctx, input);
+  return sendChecked(checked, input.target, await resolveChecked(checked, input.target));
+}
+
+/** What every target of one send shares, checked once, before anything is queued or pasted. */
+export interface CheckedSend {
+  readonly ctx: SessionContext;
+  readonly registry: Registry;
+  readonly body: string;
+  readonly from: string;
+  /** The sender is the caller's own session (PEER_IDENTITY), not a --from. */
+  readonly fromCaller: boolean;
+  readonly topic: string;
+  readonly attachments: readonly string[];
+  readonly noWake: boolean;
+}
+
+export async function checkSend(ctx: AppContext, input: Omit<SendInput, 'target'>): Promise<CheckedSend> {
   checkBodySize(input.body);
   refuseEmptyBody(input.body);
   const topic = parseTopic(input.topic);
   const registry = readRegistry(ctx.paths.registry);
   const from = senderOf(ctx, registry, input.from);
   const attachments = await attachmentPaths(ctx.cwd, input.attachments ?? []);
-  const sctx = await withSessions(ctx);
-  const { peer, runtime } = await resolveTarget(sctx, registry, input.target);
+  const fromCaller = input.from === undefined;
+  return { ctx: await withSessions(ctx), registry, body: input.body, from, fromCaller, topic, attachments, noWake: input.noWake === true };
+}
+
+/** The peer and runtime a target names, checked against the sender (bad input: nothing is sent yet). */
+export async function resolveChecked(checked: CheckedSend, target: string): Promise<{ peer: PeerRecord; runtime: string }> {
+  const resolved = await resolveTarget(checked.ctx, checked.registry, target);
+  refuseSelfSend(checked.from, formatIdentity({ runtime: resolved.runtime, personality: resolved.peer.personality }), checked.fromCaller);
+  return resolved;
+}
+
+/** The send to one resolved target, with a message id of its own. */
+export async function sendChecked(checked: CheckedSend, target: string, { peer, runtime }: { peer: PeerRecord; runtime: string }): Promise<SendResult> {
+  const { ctx, from, topic, attachments } = checked;
   const identity = formatIdentity({ runtime, personality: peer.personality });
-  refuseSelfSend(from, identity, input.from === undefined);
   // Held from the read to the delivery: no other delivery changes the identity in between.
   return lockDelivery(ctx, identity, async () => {
     const markers = readMarkers(stateDirOf(ctx.paths, identity));
@@ -111,7 +140,7 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
     }
     const now = ctx.now();
     const id = newMessageId(now.getTime());
-    const text = formatEnvelope({ from, topic, id, body: input.body, attachments });
+    const text = formatEnvelope({ from, topic, id, body: checked.body, attachments });
     // Stored first: if this process dies mid-delivery, the daemon finishes the job.
     const message = newQueuedMessage({ id, identity, from, topic, text }, now);
     try {
@@ -121,12 +150,12 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
       if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
       throw error;
     }
-    const down = input.noWake === true && (await sctx.sessions.inspect(identity)).state !== 'live';
+    const down = checked.noWake && (await ctx.sessions.inspect(identity)).state !== 'live';
     const report = down
       ? undefined
-      : await flushQueue(sctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id, snapshot: { identity, peer, runtime, markers } });
+      : await flushQueue(ctx, { identities: [identity], ignoreBackoff: true, lockHeld: true, until: id, snapshot: { identity, peer, runtime, markers } });
     const how = report?.delivered.get(id)?.outcome;
-    if (how) return { id, target: input.target, identity, outcome: how };
+    if (how) return { id, target, identity, outcome: how };
     const stuck = report?.cannotStart.get(identity);
     if (stuck) {
       // Waiting cannot cure it: refused like a send to a stopped peer, and taken back out of the queue.
@@ -136,6 +165,6 @@ export async function sendMessage(ctx: AppContext, input: SendInput): Promise<Se
     }
     const reason = report === undefined ? `${identity} is down and --no-wake was given` : (report.waiting.get(identity) ?? 'waiting');
     await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason });
-    return { id, target: input.target, identity, outcome: 'queued', reason };
+    return { id, target, identity, outcome: 'queued', reason };
   });
 }

@@ -6,6 +6,7 @@ import type { PeerRecord, Registry } from '../../registry/schema.js';
 import { formatIdentity } from '../../core/names.js';
 import { type Paths, socketPathOf, stateDirOf } from '../../core/paths.js';
 import { isProcessAlive } from '../../core/process/process.js';
+import { QueueStore } from '../../transport/queue/queue-store.js';
 import { type TmuxCommand, askLivePaneSync } from '../../transport/tmux/socket-probe.js';
 
 export interface PeerStatus {
@@ -17,6 +18,8 @@ export interface PeerStatus {
   readonly pid: number | null;
   readonly alwaysOn: boolean;
   readonly description: string;
+  /** Messages waiting in its queue (set-aside ones not counted). */
+  readonly waiting: number;
 }
 
 interface Probe {
@@ -148,7 +151,13 @@ export function stateOf(seen: Pick<IdentityObservation, 'live' | 'markers'>): Pe
 
 /** One row per (peer, runtime), in registry order: what `list` shows. */
 export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
-  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => ({
+  const waiting = new QueueStore(paths.queueDir).waitingSync();
+  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => statusOf(seen, waiting.get(seen.identity) ?? 0));
+}
+
+/** What `list` says of an observed identity (`show` says the same). */
+export function statusOf(seen: IdentityObservation, waiting: number): PeerStatus {
+  return {
     personality: seen.peer.personality,
     runtime: seen.runtime,
     identity: seen.identity,
@@ -157,7 +166,8 @@ export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: T
     pid: seen.pid,
     alwaysOn: seen.peer.alwaysOn,
     description: seen.peer.description,
-  }));
+    waiting,
+  };
 }
 
 function safeProbe(input: ProbeInput): Probe {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
@@ -68,6 +69,28 @@ export interface QueueEntry {
 
 const SET_ASIDE = 'set-aside';
 
+/** A message's file, found by its id. */
+export interface QueuedFile {
+  readonly id: string;
+  readonly identity: string;
+  readonly setAside: boolean;
+  readonly file: string;
+}
+
+function isMessageFile(name: string): boolean {
+  return name.endsWith('.json') && isMessageId(name.slice(0, -5));
+}
+
+/** A directory's names; none when it is absent or not a directory. */
+function listSync(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
 /** All the messages counted in `depths`. */
 export function totalOf(depths: ReadonlyMap<string, number>): number {
   let total = 0;
@@ -111,7 +134,7 @@ export class QueueStore {
       if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [] as string[];
       throw error;
     });
-    return names.filter((name) => name.endsWith('.json') && isMessageId(name.slice(0, -5))).sort();
+    return names.filter(isMessageFile).sort();
   }
 
   private async read(file: string): Promise<QueueEntry> {
@@ -135,6 +158,20 @@ export class QueueStore {
     const depths = new Map<string, number>();
     for (const identity of await this.identities()) depths.set(identity, await this.depth(identity, options));
     return depths;
+  }
+
+  /**
+   * Waiting messages per identity (set-aside ones not counted), from directory listings
+   * alone, no file read: for `list`, which is synchronous and must stay cheap over a fleet.
+   */
+  waitingSync(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const identity of listSync(this.root)) {
+      if (identity.startsWith('.')) continue;
+      const count = listSync(this.dirOf(identity)).filter(isMessageFile).length;
+      if (count > 0) counts.set(identity, count);
+    }
+    return counts;
   }
 
   /** Whether the message still waits, or was set aside: false once it was delivered. */
@@ -176,6 +213,40 @@ export class QueueStore {
     const dropped = { waiting: await ids(false), setAside: await ids(true) };
     await rm(this.dirOf(identity), { recursive: true, force: true });
     return dropped;
+  }
+
+  /** Where message `id` is, waiting or set aside, whichever identity holds it (ids are unique). */
+  async locate(id: string, identities?: readonly string[]): Promise<QueuedFile | undefined> {
+    for (const identity of identities ?? (await this.identities())) {
+      for (const setAside of [false, true]) {
+        const file = this.fileOf(identity, id, setAside);
+        if ((await stat(file).catch(() => undefined))?.isFile() === true) return { id, identity, setAside, file };
+      }
+    }
+    return undefined;
+  }
+
+  /** A located message as it is now; `message` undefined with a problem when its file does not parse. */
+  async entry(located: QueuedFile): Promise<QueueEntry> {
+    return this.read(located.file);
+  }
+
+  /** Deletes a located message's file, whatever it holds: the operator dropped it. */
+  async drop(located: QueuedFile): Promise<void> {
+    await rm(located.file, { force: true });
+  }
+
+  /**
+   * Puts a message back in line as given (its id keeps its place in the FIFO) and deletes its
+   * set-aside copy; refused, like a new message, when the identity's queue is full.
+   */
+  async requeue(message: QueuedMessage): Promise<void> {
+    const waiting = await this.names(this.dirOf(message.identity));
+    if (!waiting.includes(`${message.id}.json`) && waiting.length >= MAX_QUEUED_PER_IDENTITY) {
+      throw new RefusedError(`the queue of ${message.identity} is full (${waiting.length} messages waiting); deliver or drop some first (iapeer queue)`, 'EQUEUEFULL');
+    }
+    await this.write(message);
+    await rm(this.fileOf(message.identity, message.id, true), { force: true });
   }
 
   /** Moves a message that keeps failing out of the way; it is kept, with the reason. */

@@ -91,13 +91,19 @@ export class Sessions {
   async look(identity: string): Promise<{ liveness: Liveness; screen: string }> {
     const result = await this.tmux.run(args.paneAndScreenArgs(this.server(identity), identity));
     if (!result.ok) return { liveness: this.failedLook(identity, result.stderr), screen: '' };
-    const newline = result.stdout.indexOf('\n');
-    const paneLine = newline === -1 ? result.stdout : result.stdout.slice(0, newline);
+    const { paneLine, screen } = args.splitPaneAndScreen(result.stdout);
     const liveness = livenessOf(identity, paneLine);
-    const screen = newline === -1 ? '' : result.stdout.slice(newline + 1);
     if (liveness.state !== 'dead-pane') return { liveness, screen };
     const lastWords = await this.tmux.run(args.lastWordsArgs(this.server(identity)));
     return { liveness: await exitStatusOf(liveness, this.exitFile(identity)), screen: lastWords.ok ? lastWords.stdout : screen };
+  }
+
+  /** Liveness and the pane's text without colours (see paneAndTextArgs), in one tmux call; for peek. */
+  async text(identity: string, historyLines?: number): Promise<{ liveness: Liveness; text: string }> {
+    const result = await this.tmux.run(args.paneAndTextArgs(this.server(identity), identity, historyLines));
+    if (!result.ok) return { liveness: this.failedLook(identity, result.stderr), text: '' };
+    const { paneLine, screen } = args.splitPaneAndScreen(result.stdout);
+    return { liveness: await exitStatusOf(livenessOf(identity, paneLine), this.exitFile(identity)), text: screen };
   }
 
   private failedLook(identity: string, stderr: string): Liveness {

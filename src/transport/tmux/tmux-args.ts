@@ -158,6 +158,25 @@ export function paneAndScreenArgs(server: Server, identity: string): string[] {
   return [...listPanesArgs(server, identity), ';', ...['capture-pane', '-p', '-N', '-t', AGENT_PANE].map(escapeTmuxArg)];
 }
 
+/** Lines of history `peek --lines` may ask for: the servers keep 50000 (TMUX_CONFIG), plus the screen. */
+export const MAX_PEEK_LINES = 100_000;
+
+/**
+ * The pane's state, then its text for `peek`: as drawn but without colours or attributes
+ * (no -e), trailing spaces trimmed (no -N), wrapped lines as drawn (no -J). The visible
+ * screen, and with `historyLines` that many lines of history above it.
+ */
+export function paneAndTextArgs(server: Server, identity: string, historyLines?: number): string[] {
+  const history = historyLines === undefined ? [] : ['-S', `-${Math.min(MAX_PEEK_LINES, Math.max(0, Math.floor(historyLines)))}`];
+  return [...listPanesArgs(server, identity), ';', ...['capture-pane', '-p', ...history, '-t', AGENT_PANE].map(escapeTmuxArg)];
+}
+
+/** What paneAndScreenArgs and paneAndTextArgs print: the PANE_FORMAT line, then the pane's lines. */
+export function splitPaneAndScreen(stdout: string): { paneLine: string; screen: string } {
+  const newline = stdout.indexOf('\n');
+  return newline === -1 ? { paneLine: stdout, screen: '' } : { paneLine: stdout.slice(0, newline), screen: stdout.slice(newline + 1) };
+}
+
 /** A dead pane's screen with the last lines of history, where its last words may have scrolled. */
 export function lastWordsArgs(server: Server): string[] {
   return command(server, ['capture-pane', '-p', '-S', `-${LAST_WORDS_HISTORY}`, '-t', AGENT_PANE]);

@@ -44,7 +44,7 @@ const cases: Case[] = [
   { args: ['add', 'boris', '--runtime', 'demo', '--idle-timeout', '-5'], code: 2, verb: 'add', says: /idle-timeout/ },
   { args: ['add', 'boris', '--runtime', 'demo', '--description', 'd'.repeat(451)], code: 2, verb: 'add', says: /--description is 451 characters; at most 450/ },
   { args: ['add', 'boris', '--runtime', 'demo', '--bogus'], code: 2, verb: 'add', says: /unknown option '--bogus'/ },
-  { args: ['start'], code: 2, verb: 'start', says: /missing required argument 'peer'/ },
+  { args: ['start'], code: 2, verb: 'start', says: /name the peer to start, or use --all/ },
   { args: ['start', 'ghost'], code: 2, verb: 'start', says: /no peer named "ghost".*iapeer add ghost/ },
   { args: ['start', 'boris', 'codex'], code: 2, verb: 'start', says: /peer boris has no runtime "codex" \(it has: demo\)/ },
   { args: ['start', 'boris', 'Nope!'], code: 2, verb: 'start', says: /invalid runtime name/ },

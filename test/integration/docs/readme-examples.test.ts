@@ -51,6 +51,10 @@ const SKIPPED: readonly Skip[] = [
   { command: /^iapeer attach\b/, why: 'attaches a terminal (exit 2 without one)' },
   { command: /(^|&& )iapeer (claude|codex|demo)\b(?!.*--detach)/, why: 'launches and attaches a terminal (exit 2 without one)' },
   { command: /^iapeer log\b.*--follow/, why: 'runs until Ctrl-C or a closed pipe' },
+  {
+    command: /^iapeer queue (show|retry|drop) (?!--set-aside)/,
+    why: 'names a message id the operator copies from `iapeer queue`; test/integration/lifecycle/messages/manage-queue.test.ts runs each with real ids',
+  },
   { command: /^iapeer daemon run$/, why: 'runs in the foreground until stopped; each section runs it so, in the background (startDaemon)' },
 ];
 

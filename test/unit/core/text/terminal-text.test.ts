@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControl, escapeControlKeepNewlines } from '../../../../src/core/text/terminal-text.js';
+import { escapeControl, escapeControlKeepLayout, escapeControlKeepNewlines } from '../../../../src/core/text/terminal-text.js';
 
 // What a terminal may act on: C0, DEL, C1, line/paragraph separators, bidi controls.
 function isUnsafe(code: number): boolean {
@@ -98,6 +98,19 @@ describe('escapeControlKeepNewlines', () => {
   it('never lets a control other than newline through, for every code point up to U+2100', () => {
     for (let code = 0; code <= 0x2100; code += 1) {
       const shown = escapeControlKeepNewlines(`a${String.fromCodePoint(code)}b`);
+      expect(hasUnsafe(shown, true), `U+${code.toString(16)}`).toBe(false);
+    }
+  });
+});
+
+describe('escapeControlKeepLayout', () => {
+  it('keeps newlines and tabs and escapes everything else; a written backslash-t stays as written', () => {
+    expect(escapeControlKeepLayout('a\tb\n\u001b[2Jc\r\n\\t')).toBe('a\tb\n\\e[2Jc\\r\n\\t');
+  });
+
+  it('never lets a control other than newline and tab through, for every code point up to U+2100', () => {
+    for (let code = 0; code <= 0x2100; code += 1) {
+      const shown = escapeControlKeepLayout(`a${String.fromCodePoint(code)}b`).replace(/\t/g, '');
       expect(hasUnsafe(shown, true), `U+${code.toString(16)}`).toBe(false);
     }
   });

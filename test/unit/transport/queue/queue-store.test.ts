@@ -95,4 +95,61 @@ describe('the queue store', () => {
     expect(await store.holds('demo-a', done.id)).toBe(false);
     expect(await store.holds('demo-b', done.id)).toBe(false);
   });
+
+  it('counts waiting messages per identity from the listings alone, set-aside ones and stray files not counted', async () => {
+    const store = new QueueStore(root());
+    expect(store.waitingSync()).toEqual(new Map());
+    const aside = message('demo-a', 'aside');
+    for (const text of ['one', 'two']) await store.enqueue(message('demo-a', text));
+    await store.enqueue(aside);
+    await store.setAside(aside, 'keeps failing');
+    await store.enqueue(message('demo-b', 'three'));
+    await writeFile(join(root(), 'demo-b', 'notes.txt'), 'not a message');
+    await mkdir(join(root(), 'demo-c', 'set-aside'), { recursive: true });
+    // A file that does not parse still waits (queue shows it), so it counts.
+    await writeFile(join(root(), 'demo-b', `${newMessageId()}.json`), '{');
+    expect(store.waitingSync()).toEqual(new Map([['demo-a', 2], ['demo-b', 2]]));
+  });
+
+  it('locates a message by id, waiting or set aside, reads and drops it', async () => {
+    const store = new QueueStore(root());
+    const waiting = message('demo-a', 'waits');
+    const aside = message('demo-b', 'aside');
+    await store.enqueue(waiting);
+    await store.enqueue(aside);
+    await store.setAside(aside, 'keeps failing');
+    expect(await store.locate(waiting.id)).toEqual({ id: waiting.id, identity: 'demo-a', setAside: false, file: join(root(), 'demo-a', `${waiting.id}.json`) });
+    const found = await store.locate(aside.id);
+    expect(found).toMatchObject({ identity: 'demo-b', setAside: true });
+    expect((await store.entry(found as NonNullable<typeof found>)).message).toMatchObject({ text: 'aside', setAsideReason: 'keeps failing' });
+    expect(await store.locate(aside.id, ['demo-a'])).toBeUndefined();
+    await store.drop(found as NonNullable<typeof found>);
+    expect(await store.locate(aside.id)).toBeUndefined();
+    expect(await store.locate(newMessageId())).toBeUndefined();
+  });
+
+  it('requeues a set-aside message in its place, and refuses one into a full queue', async () => {
+    const store = new QueueStore(root());
+    const older = message('demo-a', 'older', 1000);
+    const newer = message('demo-a', 'newer', 2000);
+    await store.enqueue(older);
+    await store.enqueue(newer);
+    await store.setAside(older, 'keeps failing');
+    await store.requeue({ ...older, attempts: 0 });
+    expect((await store.list('demo-a')).map((entry) => entry.message?.text)).toEqual(['older', 'newer']);
+    expect(await store.list('demo-a', { setAside: true })).toEqual([]);
+
+    await store.setAside(older, 'again');
+    const template = JSON.stringify(message('demo-a', 'x'));
+    await Promise.all(
+      Array.from({ length: MAX_QUEUED_PER_IDENTITY - 1 }, () => {
+        const id = newMessageId();
+        return writeFile(join(root(), 'demo-a', `${id}.json`), template.replace(/"id":"[^"]+"/, `"id":"${id}"`));
+      }),
+    );
+    await expect(store.requeue(older)).rejects.toThrow(/the queue of demo-a is full/);
+    expect(await store.depth('demo-a', { setAside: true })).toBe(1);
+    // A waiting message is rewritten in place, full queue or not.
+    await expect(store.requeue({ ...newer, attempts: 0 })).resolves.toBeUndefined();
+  });
 });

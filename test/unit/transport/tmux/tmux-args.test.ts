@@ -16,11 +16,13 @@ import {
   loadBufferArgs,
   newSessionArgs,
   paneAndScreenArgs,
+  paneAndTextArgs,
   parsePaneLine,
   parseSpawnLine,
   pasteBufferArgs,
   sendKeyArgs,
   sendLiteralArgs,
+  splitPaneAndScreen,
 } from '../../../../src/transport/tmux/tmux-args.js';
 
 const SERVER: Server = { socket: '/tmp/iap/sock/demo-boris', configFile: '/home/u/.iapeer/tmux.conf' };
@@ -57,6 +59,7 @@ describe('command builders', () => {
     ['newSessionArgs', newSessionArgs(SERVER, { identity: ID, cwd: '/work', env: {}, argv: ['node', 'agent.js'] }, EXIT_FILE)],
     ['listPanesArgs', listPanesArgs(SERVER, ID)],
     ['paneAndScreenArgs', paneAndScreenArgs(SERVER, ID)],
+    ['paneAndTextArgs', paneAndTextArgs(SERVER, ID, 40)],
     ['lastWordsArgs', lastWordsArgs(SERVER)],
     ['killServerArgs', killServerArgs(SERVER)],
     ['sendKeyArgs', sendKeyArgs(SERVER, 'Escape')],
@@ -152,6 +155,21 @@ describe('command builders', () => {
     const separator = args.indexOf(';');
     expect(args.slice(0, separator)).toEqual(listPanesArgs(SERVER, ID));
     expect(args.slice(separator + 1)).toEqual(['capture-pane', '-p', '-N', '-t', AGENT_PANE]);
+  });
+
+  it('paneAndTextArgs (peek) captures without colours or kept spaces, with history only when asked', () => {
+    const args = paneAndTextArgs(SERVER, ID);
+    expect(args.filter((arg) => arg === ';')).toHaveLength(1);
+    const separator = args.indexOf(';');
+    expect(args.slice(0, separator)).toEqual(listPanesArgs(SERVER, ID));
+    expect(args.slice(separator + 1)).toEqual(['capture-pane', '-p', '-t', AGENT_PANE]);
+    expect(paneAndTextArgs(SERVER, ID, 40).slice(separator + 1)).toEqual(['capture-pane', '-p', '-S', '-40', '-t', AGENT_PANE]);
+    expect(paneAndTextArgs(SERVER, ID, 10 ** 9).slice(separator + 1)).toContain('-100000');
+  });
+
+  it('splitPaneAndScreen takes the pane line off the front of what a look printed', () => {
+    expect(splitPaneAndScreen('4242|0||/dev/pts/3|0|4000|\nline one\n\nlast\n')).toEqual({ paneLine: '4242|0||/dev/pts/3|0|4000|', screen: 'line one\n\nlast\n' });
+    expect(splitPaneAndScreen('')).toEqual({ paneLine: '', screen: '' });
   });
 
   it('lastWordsArgs reads a dead pane with some history, where its last line may have scrolled', () => {
