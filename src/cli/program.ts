@@ -51,7 +51,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
   list: (program, run) =>
     program
       .command('list')
-      .description('one row per peer and runtime: state, idle time, description')
+      .description('one row per peer and runtime: state, idle time, messages waiting, description')
       .option('--json', 'print a JSON array')
       .action((options: { json?: boolean }) =>
         run('list', invoke(import('./commands/list.js'), (m, verb) => m.list({ json: options.json === true }, verb))),
