@@ -62,7 +62,7 @@ const jsonOf = (result: SendResult) => ({ id: result.id, target: result.target, 
 export async function send(options: SendOptions, { ctx, io }: Verb): Promise<number> {
   const { targets } = options;
   if (options.all === true && targets.length > 0) throw new UsageError('give targets or --all, not both');
-  if (options.all !== true && targets.length === 0) throw new UsageError('name a target (a peer, or an identity such as claude-boris), or use --all');
+  if (options.all !== true && targets.length === 0) throw new UsageError('name a target (a peer, or an identity such as claude-boris), or use --all (see: iapeer send --help)');
   const body = await bodyOf(options, ctx.cwd);
   const input = { body, from: options.from, topic: options.topic, attachments: options.attachment ?? [], noWake: options.wake === false };
   if (options.all !== true && targets.length === 1) {
