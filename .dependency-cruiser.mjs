@@ -25,6 +25,7 @@ export const TRANSPORT_ROOMS = {
   screen: ['tmux'],
   queue: [],
   services: [],
+  events: [],
 };
 
 /** Room of src/lifecycle → the rooms it may import besides itself. */

@@ -48,6 +48,11 @@ export function stateDirOf(paths: Paths, identity: string): string {
   return join(paths.stateRoot, identity);
 }
 
+/** The identity's agent events: a line per runtime hook event and per iapeer mark (src/transport/events). */
+export function eventsFileOf(paths: Paths, identity: string): string {
+  return join(paths.stateRoot, identity, 'events');
+}
+
 /** The tmux socket of one identity; refused before tmux is ever called if the path is too long. */
 export function socketPathOf(paths: Paths, identity: string): string {
   const path = join(paths.sockDir, identity);

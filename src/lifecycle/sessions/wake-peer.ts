@@ -11,7 +11,9 @@ import { newMessageId } from '../../core/message-id.js';
 import { newQueuedMessage } from '../../transport/queue/queue-store.js';
 import { OPERATOR, formatEnvelope } from '../../transport/queue/envelope.js';
 import { formatIdentity } from '../../core/names.js';
-import { stateDirOf } from '../../core/paths.js';
+import { ensurePrivateDir, eventsFileOf, stateDirOf } from '../../core/paths.js';
+import { appendEvent, compactEvents } from '../../transport/events/agent-events.js';
+import { SPAWN_KIND } from '../../transport/events/event-line.js';
 import { reapEnded } from './reap-ended.js';
 import { checkCanSpawn, sessionValuesOf, withTokens } from './spawn-check.js';
 import { lastSpawnUnaccounted } from './session-accounting.js';
@@ -45,6 +47,17 @@ async function recordSpawn(ctx: SessionContext, identity: string, record: Marker
     const reason = error instanceof Error ? error.message : String(error);
     throw new RefusedError(`${identity} was started but could not be recorded (${reason}), so it was ended; fix ${stateDirOf(ctx.paths, identity)} and retry`, 'EBADSTATE', { cause: error });
   }
+}
+
+/**
+ * Starts the session's part of the events file, before the spawn: the runtime's first hook
+ * (Claude's SessionStart comes within a second) must land after it.
+ */
+async function markSpawn(ctx: SessionContext, identity: string, mode: 'fresh' | 'resume'): Promise<void> {
+  const file = eventsFileOf(ctx.paths, identity);
+  await ensurePrivateDir(stateDirOf(ctx.paths, identity));
+  await compactEvents(file);
+  await appendEvent(file, SPAWN_KIND, { session_id: null, mode });
 }
 
 function refusal(identity: string, reason: 'stopped' | 'blocked' | 'always-on', start: string): RefusedError {
@@ -97,6 +110,7 @@ async function decideAndSpawn(
   const argv = withTokens(decision.mode === 'resume' ? runtime.resume : runtime.fresh, sessionEnv);
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
+  await markSpawn(ctx, identity, decision.mode);
   const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionEnv } });
   if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
   const record = { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause };
