@@ -32,38 +32,42 @@ class LineAgent implements DeliveryPane {
     return [...this.history, ...`> ${echoed}`.split('\n')];
   }
 
-  async look(): ReturnType<DeliveryPane['look']> {
+  look(): ReturnType<DeliveryPane['look']> {
     const lines = this.shown();
     const last = lines[lines.length - 1] ?? '';
     const cursor = this.options.cursor === false ? undefined : { x: last.length, y: lines.length - 1 };
-    return { liveness: { state: 'live', pane: PANE }, screen: `${lines.join('\n')}\n`, cursor };
+    return Promise.resolve({ liveness: { state: 'live', pane: PANE }, screen: `${lines.join('\n')}\n`, cursor });
   }
 
-  async leaveMode(): Promise<void> {}
+  leaveMode(): Promise<void> {
+    return Promise.resolve();
+  }
 
-  async sendKey(_identity: string, key: string): Promise<void> {
+  sendKey(_identity: string, key: string): Promise<void> {
     this.keys.push(key);
-    if (key !== 'Enter') return;
+    if (key !== 'Enter') return Promise.resolve();
     if (this.dropEnters > 0) {
       this.dropEnters -= 1;
-      return;
+      return Promise.resolve();
     }
     if (this.input !== '') this.submitted.push(this.input);
     this.history.push(...`> ${this.input}`.split('\n'), `got ${this.input.split('\n').length} lines`);
     this.input = '';
+    return Promise.resolve();
   }
 
-  async loadBuffer(_identity: string, buffer: string, text: string): Promise<void> {
+  loadBuffer(_identity: string, buffer: string, text: string): Promise<void> {
     this.buffers.set(buffer, text);
+    return Promise.resolve();
   }
 
-  async pasteBuffer(_identity: string, buffer: string): Promise<boolean> {
+  pasteBuffer(_identity: string, buffer: string): Promise<boolean> {
     const text = this.buffers.get(buffer);
-    if (text === undefined) return false;
+    if (text === undefined) return Promise.resolve(false);
     this.buffers.delete(buffer);
     this.pastes += 1;
     this.input += text;
-    return true;
+    return Promise.resolve(true);
   }
 }
 
@@ -112,14 +116,14 @@ describe("deliverText with the README's composer pattern on a line-based agent",
 describe('the gate and the runtime report', () => {
   it.each(['busy', 'needs-input'] as const)('gate %s: nothing is pasted, no key is pressed', async (reason) => {
     const agent = new LineAgent();
-    expect(await deliverText(agent, 'x', MESSAGE, README, { gate: async () => reason })).toEqual({ outcome: 'gated', reason });
+    expect(await deliverText(agent, 'x', MESSAGE, README, { gate: () => Promise.resolve(reason) })).toEqual({ outcome: 'gated', reason });
     expect(agent.pastes).toBe(0);
     expect(agent.keys).toEqual([]);
   });
 
   it('gate go: delivered as usual', async () => {
     const agent = new LineAgent();
-    expect((await deliverText(agent, 'x', MESSAGE, README, { gate: async () => 'go' })).outcome).toBe('delivered');
+    expect((await deliverText(agent, 'x', MESSAGE, README, { gate: () => Promise.resolve('go' as const) })).outcome).toBe('delivered');
   });
 
   it.each([
@@ -129,9 +133,9 @@ describe('the gate and the runtime report', () => {
   ] as const)('confirmed=hook once the runtime reports the id (%s)', async (_name, knobs, options) => {
     const agent = new LineAgent(options);
     const asked: string[] = [];
-    const reported = async (id: string) => {
+    const reported = (id: string) => {
       asked.push(id);
-      return agent.submitted.length > 0;
+      return Promise.resolve(agent.submitted.length > 0);
     };
     expect(await deliverText(agent, 'x', MESSAGE, knobs, { reported })).toEqual({ outcome: 'delivered', enters: 1, busy: false, confirmed: 'hook' });
     expect(asked.every((id) => id === 'm1')).toBe(true);
@@ -140,7 +144,7 @@ describe('the gate and the runtime report', () => {
 
   it('a report that never comes leaves what the screen said', async () => {
     const agent = new LineAgent();
-    expect(await deliverText(agent, 'x', MESSAGE, README, { reported: async () => false })).toEqual({ outcome: 'delivered', enters: 1, busy: false, confirmed: 'screen' });
+    expect(await deliverText(agent, 'x', MESSAGE, README, { reported: () => Promise.resolve(false) })).toEqual({ outcome: 'delivered', enters: 1, busy: false, confirmed: 'screen' });
     expect(agent.keys).toEqual(['Enter']);
   });
 });
