@@ -105,7 +105,7 @@ export function describeAgent(cli: AgentCli): void {
       expect(all.indexOf(slow.text)).toBeLessThan(all.indexOf(during.text));
       expect(ok(await rig.run(['queue', '--json']), 'queue').stdout).not.toContain(during.id);
       // One delivery, not a retry after a failed one.
-      expect(deliverEvents(rig.home.home, during.id)).toEqual([expect.stringMatching(/\boutcome=delivered\b/)]);
+      expect(deliverEvents(rig.home.home, during.id)).toEqual([expect.stringMatching(/\boutcome=delivered confirmed=screen$/)]);
     });
 
     it('sends to another peer through its iapeer MCP tool', async () => {
