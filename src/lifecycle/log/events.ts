@@ -1,5 +1,8 @@
 import type { LogValue } from '../../core/text/logfmt.js';
 
+/** `hook`: the runtime reported the message's id; `screen`: its composer let go of it; `cursor`: the cursor's line did. */
+export type DeliverConfirmation = 'hook' | 'screen' | 'cursor' | 'none';
+
 export type WakeMode = 'fresh' | 'resume';
 export type WakeCause = 'first-start' | 'idle-reaped' | 'crash-or-self-close' | 'self-fresh' | 'operator';
 
@@ -26,7 +29,21 @@ export type LifecycleEvent =
       ev: 'deliver';
       identity: string;
       id: string;
-      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused' | 'dropped' | 'requeued';
+      outcome:
+        | 'delivered'
+        | 'woken-delivered'
+        | 'unverified'
+        | 'queued'
+        | 'waiting-draft'
+        | 'waiting-input'
+        | 'waiting-busy'
+        | 'retry-later'
+        | 'set-aside'
+        | 'refused'
+        | 'dropped'
+        | 'requeued';
+      /** How the delivery was confirmed; `none` on every line that is no confirmed delivery. */
+      confirmed: DeliverConfirmation;
       reason?: string;
       /** For the operator's drop and retry (`iapeer queue drop|retry`): where the message was. */
       was?: 'waiting' | 'set-aside';
@@ -44,6 +61,7 @@ export const FIELD_ORDER = [
   'age',
   'reason',
   'outcome',
+  'confirmed',
   'exit',
   'deaths',
   'window',

@@ -48,9 +48,12 @@ describe('eventFields', () => {
 describe('event field order', () => {
   const line = (event: Parameters<typeof eventFields>[1]) => formatLine(eventFields('2026-01-01T00:00:00.000Z', event));
 
-  it('deliver: identity, id, outcome', () => {
-    expect(line({ ev: 'deliver', outcome: 'delivered', id: 'm1', identity: 'demo-boris' })).toBe(
-      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m1 outcome=delivered',
+  it('deliver: identity, id, reason, outcome, confirmed', () => {
+    expect(line({ ev: 'deliver', confirmed: 'cursor', outcome: 'delivered', id: 'm1', identity: 'demo-boris' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m1 outcome=delivered confirmed=cursor',
+    );
+    expect(line({ ev: 'deliver', confirmed: 'none', outcome: 'queued', reason: 'down', id: 'm2', identity: 'demo-boris' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m2 reason=down outcome=queued confirmed=none',
     );
   });
 

@@ -8,7 +8,7 @@ const ID = '0mwuemz0p000-kpm-l50m2y';
 const HEADER = `[iap from=operator topic=none id=${ID}]`;
 
 function knobs(partial: Partial<DeliveryKnobs>): DeliveryKnobs {
-  return { composer: undefined, composerEmpty: undefined, busy: undefined, settleMs: 0, enterRetries: 0, ...partial };
+  return { ready: undefined, composer: undefined, composerEmpty: undefined, busy: undefined, settleMs: 0, enterRetries: 0, ...partial };
 }
 
 const demo = builtinRuntimes(process.execPath).find((runtime) => runtime.name === 'demo');
