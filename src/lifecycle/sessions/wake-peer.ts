@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { lockIdentities } from '../context/locks.js';
 import type { WakeCause, WakeMode } from '../log/events.js';
 import { type MarkerValue, type Markers, clearMarkers, readMarkers, writeMarker } from '../../registry/markers.js';
@@ -13,7 +15,8 @@ import { OPERATOR, formatEnvelope } from '../../transport/queue/envelope.js';
 import { formatIdentity } from '../../core/names.js';
 import { stateDirOf } from '../../core/paths.js';
 import { reapEnded } from './reap-ended.js';
-import { checkCanSpawn, sessionValuesOf, withTokens } from './spawn-check.js';
+import { checkCanSpawn, sessionValuesOf } from './spawn-check.js';
+import { choosesSessionId, launchArgv, resumeNeedsSessionId } from '../../runtimes/launch-argv.js';
 import { lastSpawnUnaccounted } from './session-accounting.js';
 import { type SessionContext, runtimeOf } from '../context/session-context.js';
 
@@ -94,7 +97,15 @@ async function decideAndSpawn(
 
   const runtime = await runtimeOf(ctx, runtimeName);
   const sessionEnv = sessionValuesOf(ctx, identity);
-  const argv = withTokens(decision.mode === 'resume' ? runtime.resume : runtime.fresh, sessionEnv);
+  // Until the recorded session id is read, a resume that needs one starts fresh.
+  const mode = decision.mode === 'resume' && resumeNeedsSessionId(runtime) ? 'fresh' : decision.mode;
+  const argv = launchArgv(runtime, {
+    mode,
+    sessionId: mode === 'fresh' && choosesSessionId(runtime) ? randomUUID() : undefined,
+    eventsFile: join(stateDirOf(ctx.paths, identity), 'events'),
+    nodeBin: ctx.nodeBin,
+    tokens: sessionEnv,
+  });
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
   const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionEnv } });
