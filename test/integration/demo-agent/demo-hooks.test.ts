@@ -34,9 +34,7 @@ async function events(file: string): Promise<Line[]> {
 const kinds = (lines: readonly Line[]) => lines.map((line) => line.kind);
 
 function startInTmux(socket: string, cwd: string, argv: readonly string[]): void {
-  // Through sh, as iapeer does: tmux would take an argument like `{ … }` for a command block.
-  const command = ['/bin/sh', '-c', 'exec "$@"', 'sh', ...argv];
-  const started = tmux(socket, ['-f', '/dev/null', 'new-session', '-d', '-s', 'demo', '-x', '120', '-y', '30', '-c', cwd, '-e', 'PATH=/usr/bin:/bin', '--', ...command]);
+  const started = tmux(socket, ['-f', '/dev/null', 'new-session', '-d', '-s', 'demo', '-x', '120', '-y', '30', '-c', cwd, '-e', 'PATH=/usr/bin:/bin', '--', ...argv]);
   expect(started.ok).toBe(true);
 }
 
@@ -67,6 +65,7 @@ describe('the demo agent reports its events', () => {
   it('resumed by id: SessionStart source resume with that id; a slow hook holds neither the screen nor the order', async () => {
     const cwd = await workDir(home, 'eve');
     const socket = join(home.sockDir, 'demo-by-hand');
+    // tmux makes no directory for its socket.
     await mkdir(home.sockDir, { recursive: true, mode: 0o700 });
     const file = join(home.home, 'events-eve');
     const demo = builtinRuntimes(process.execPath).find((runtime) => runtime.name === 'demo');
