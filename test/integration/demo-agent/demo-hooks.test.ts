@@ -22,8 +22,10 @@ interface Line {
 
 async function events(file: string): Promise<Line[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
+  // A hook writes its line in several pieces: the last one is whole once its newline is there.
   return text
     .split('\n')
+    .slice(0, -1)
     .filter(Boolean)
     .map((line) => {
       const match = /^(\S+) \d+ (.*)$/.exec(line);
