@@ -21,6 +21,8 @@
  * - verbs: `peek` and `show` of a live demo peer in a fleet of 20 (10 live), median wall time
  *   against `node -e 0` in the same run; and `show` again once lifecycle.log holds 5 MiB (the
  *   size it rotates at) of other peers' lines, since show reads the log for its last events.
+ * - hooks: the agent-event hook run as the agents run it (`/bin/sh -c`, `/bin/bash -c`, bare
+ *   environment, the event on stdin), median and p99, against `node -e 0`.
  * - daemon: one supervise tick over 200 identities (100 live), median, against 200
  *   sequential `tmux has-session` calls timed in the same run; the RSS of a real `daemon run`
  *   (with the node flags its OS service uses) on that fleet after warm-up and after 5,000
@@ -30,6 +32,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { daemonSection } from './bench/daemon.js';
+import { hooksSection } from './bench/hooks.js';
 import { type Results, type Row, type Section, repo } from './bench/kit.js';
 import { listSection, startSection } from './bench/list.js';
 import { addsSection, registrySection } from './bench/registry.js';
@@ -46,6 +49,7 @@ const SECTIONS: Record<string, Section> = {
   verbs: verbsSection,
   'send-io': sendioSection,
   daemon: daemonSection,
+  hooks: hooksSection,
 };
 
 // `npm run bench -- daemon send` runs only those sections; no names runs them all.

@@ -47,8 +47,10 @@ async function readEvents(file: string, whole: boolean): Promise<AgentEvent[]> {
   }
   const from = whole ? 0 : Math.max(0, size - TAIL_BYTES);
   let text = await readRange(file, from, size - from);
-  // A cut first line is not an event.
+  // A cut first line is not an event, nor a last one the hook is still writing (its printf,
+  // head and echo are separate writes).
   if (from > 0) text = text.slice(text.indexOf('\n') + 1);
+  text = text.slice(0, text.lastIndexOf('\n') + 1);
   return parseLines(text);
 }
 
