@@ -14,6 +14,7 @@ import { lockDelivery } from '../context/locks.js';
 import { type SessionContext, runtimeOf, withSessions } from '../context/session-context.js';
 import { ensureReady, isMarkedReady, wakePeer } from '../sessions/wake-peer.js';
 import { deliveryKnobsOf } from './delivery-knobs.js';
+import { agentReportOf } from './agent-report.js';
 import { cannotHeal, cannotStartReason } from '../sessions/spawn-check.js';
 
 export type { DeliveredHow };
@@ -160,12 +161,14 @@ async function flushIdentity(
       return cannotStart(error);
     }
     let current: QueuedMessage = message;
+    const report = agentReportOf(ctx, identity, runtime);
     const deliver = () =>
       deliverText(ctx.sessions, identity, { id: message.id, text: message.text, pastedBefore: pastedInThisSession(markers.spawned, message) }, deliveryKnobsOf(runtime), {
         beforePaste: async () => {
           current = { ...current, pastedAt: ctx.now().toISOString() };
           await ctx.queue.write(current);
         },
+        ...(report === undefined ? {} : { reported: (id: string) => report.reported(id) }),
       });
     // A session that passed the readiness gate is tried at once: one look tells whether it is still live.
     let result = isMarkedReady(markers) ? await deliver() : undefined;
@@ -202,7 +205,7 @@ async function flushIdentity(
       }
       result = await deliver();
     }
-    const submitted = deliveredHow(result, woke);
+    const submitted = deliveredHow(result, woke, result.outcome === 'delivered' && result.confirmed !== 'hook' && report !== undefined && (await report.reports()));
     if (submitted !== undefined) {
       // Submitted, confirmed or not: never pasted again.
       await ctx.queue.remove(message);
