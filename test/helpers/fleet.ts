@@ -42,6 +42,7 @@ export interface ListRow {
   readonly alwaysOn: boolean;
   readonly description: string;
   readonly waiting: number;
+  readonly sessionId: string | null;
 }
 
 export async function listJson(home: TestHome): Promise<ListRow[]> {
