@@ -10,6 +10,7 @@ export interface TranscriptEntry {
   readonly identity: string;
   readonly text?: string;
   readonly mode?: string;
+  readonly sessionId?: string;
 }
 
 /** The demo agent's transcript in a working directory. */

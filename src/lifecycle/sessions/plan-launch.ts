@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventsFileOf } from '../../core/paths.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import type { SessionContext } from '../context/session-context.js';
-import { LaunchArgvError, choosesSessionId, launchArgv, resumeNeedsSessionId } from './launch-shim.js';
+import { LaunchArgvError, choosesSessionId, launchArgv, resumeNeedsSessionId } from '../../runtimes/launch-argv.js';
 import { recordedSessionId } from './session-id.js';
 import { sessionValuesOf } from './spawn-check.js';
 import { type WakeDecision, type WakeFacts, type WakeTrigger, decideWake } from './wake-decision.js';

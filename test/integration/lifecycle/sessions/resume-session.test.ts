@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO, waitFor } from '../../../helpers/cli.js';
 import { type DaemonProcess, startDaemon } from '../../../helpers/daemon.js';
 import { scaled, testTimeoutFor } from '../../../helpers/deadline.js';
-import { expectOk, lifecycleLines, rowOf, serverUp, workDir } from '../../../helpers/fleet.js';
+import { expectOk, lifecycleLines, rowOf, serverUp, transcript, workDir } from '../../../helpers/fleet.js';
 import { useHome } from '../../../helpers/use-home.js';
 
 const home = useHome();
@@ -158,6 +158,29 @@ describe('resume by session id', () => {
         expect.stringMatching(new RegExp(` mode=fresh cause=crash-or-self-close session=${renewed}$`)),
       ]);
       expect((await rowOf(home, 'chosen-gia'))?.state).toBe('live');
+    },
+    testTimeoutFor(60_000),
+  );
+
+  it(
+    'the demo agent starts under the id iapeer gives it and resumes by it',
+    async () => {
+      const cwd = await workDir(home, 'dee');
+      await addPeer('dee', 'demo', cwd);
+      const id = await sessionIdOf('demo-dee');
+      expect(id).toMatch(UUID);
+      await reapIdle(['demo-dee']);
+      expectOk(await home.run(['start', 'dee']));
+      const starts = await waitFor(async () => {
+        const entries = (await transcript(cwd)).filter((entry) => entry.kind === 'start');
+        return entries.length === 2 ? entries : undefined;
+      }, 'the resumed start in the transcript', scaled(15_000));
+      expect(starts.map((entry) => [entry.mode, entry.sessionId])).toEqual([
+        ['fresh', id],
+        ['resume', id],
+      ]);
+      expect((await wakeLines()).at(-1)).toMatch(new RegExp(` ev=wake personality=dee runtime=demo mode=resume cause=idle-reaped session=${id}$`));
+      expect(await sessionIdOf('demo-dee')).toBe(id);
     },
     testTimeoutFor(60_000),
   );
