@@ -45,8 +45,8 @@ function sendToPeerCall(cli: AgentCli, to: string, message: string) {
 }
 
 /**
- * What the model receives of a message: Claude Code 2.1.330 turns each tab of a paste into
- * four spaces; Codex 0.169.0 keeps it.
+ * What the model receives of a message: Claude Code turns each tab of a paste into four
+ * spaces; Codex CLI keeps it (at the versions of src/runtimes/agent-versions.ts).
  */
 function asReceived(cli: AgentCli, text: string): string {
   return cli === 'claude' ? text.replace(/\t/g, '    ') : text;

@@ -55,7 +55,7 @@ describe('the demo agent screen', () => {
   });
 });
 
-describe('Claude Code 2.1.330 screens with the built-in claude runtime', () => {
+describe('Claude Code screens (test/agents/screens) with the built-in claude runtime', () => {
   const claude = builtinKnobs('claude');
   const cases: readonly [string, 'empty' | 'holds-text', boolean][] = [
     ['claude-ready', 'empty', false],
@@ -88,7 +88,7 @@ describe('Claude Code 2.1.330 screens with the built-in claude runtime', () => {
   });
 });
 
-describe('Codex CLI 0.169.0 screens with the built-in codex runtime', () => {
+describe('Codex CLI screens (test/agents/screens) with the built-in codex runtime', () => {
   const codex = builtinKnobs('codex');
   const cases: readonly [string, 'empty' | 'holds-text', boolean][] = [
     ['codex-ready', 'empty', false],
