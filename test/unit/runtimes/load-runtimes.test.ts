@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -241,6 +242,19 @@ describe('a user runtime with a wiring', () => {
     expect(plain.wiring).toBeUndefined();
     expect(plain.ready).toBeUndefined();
     expect(plain.busy).toBeUndefined();
+  });
+});
+
+describe("the README's runtimes.json examples", () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const examples = [...readme.matchAll(/```json\n(\{ "runtimes"[\s\S]*?)```/g)].map((match) => match[1] ?? '');
+
+  it('are all valid, and the codex override keeps the wiring and patterns', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const text of examples) parseRuntimesFile(FILE, text, builtinRuntimes(NODE));
+    const codex = examples.map((text) => parseRuntimesFile(FILE, text, builtinRuntimes(NODE)).get('codex')).find((runtime) => runtime?.fresh[0] !== 'codex');
+    expect(codex?.wiring).toBe('codex');
+    expect(codex?.busy).toBeInstanceOf(RegExp);
   });
 });
 
