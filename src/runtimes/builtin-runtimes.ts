@@ -23,8 +23,8 @@ export { AGENT_VERSIONS } from './agent-versions.js';
 
 /**
  * The built-in runtimes: base commands, to which launchArgv adds their wiring (MCP server,
- * event hooks, session id). The claude and codex screen patterns are what Claude Code and Codex
- * CLI draw at the versions of AGENT_VERSIONS (checked against the real programs by
+ * event hooks, session id). The claude and codex screen patterns are what Claude Code and
+ * Codex CLI draw at the versions of AGENT_VERSIONS (checked against the real programs by
  * `npm run test:agents`).
  */
 export function builtinRuntimes(nodeBin: string): Runtime[] {

@@ -4,7 +4,7 @@ import type { LogValue } from '../../core/text/logfmt.js';
 export type DeliverConfirmation = 'hook' | 'screen' | 'cursor' | 'none';
 
 export type WakeMode = 'fresh' | 'resume';
-export type WakeCause = 'first-start' | 'idle-reaped' | 'crash-or-self-close' | 'self-fresh' | 'operator';
+export type WakeCause = 'first-start' | 'idle-reaped' | 'no-session' | 'crash-or-self-close' | 'self-fresh' | 'operator';
 
 /** Every decision iapeer records. Field order on the line is FIELD_ORDER, not object order. */
 export type LifecycleEvent =
@@ -17,7 +17,15 @@ export type LifecycleEvent =
       outcome?: 'fresh-next-msg' | 'eager-relaunch' | 'blocked';
       exit?: number;
     }
-  | { ev: 'wake'; personality: string; runtime: string; mode: WakeMode; cause: WakeCause }
+  | {
+      ev: 'wake';
+      personality: string;
+      runtime: string;
+      mode: WakeMode;
+      cause: WakeCause;
+      /** The runtime's session id: the one given to a fresh start, or the one resumed. */
+      session?: string;
+    }
   | { ev: 'blocker'; identity: string; deaths: number; window: string }
   | { ev: 'add'; personality: string; action: 'created' | 'updated'; runtimes: string }
   | { ev: 'start'; identity: string; outcome: 'woken' | 'already-live' }
@@ -58,6 +66,7 @@ export const FIELD_ORDER = [
   'action',
   'mode',
   'cause',
+  'session',
   'age',
   'reason',
   'outcome',

@@ -53,7 +53,7 @@ export async function showPeer(ctx: AppContext, word: string): Promise<PeerView>
       const { markers } = seen;
       const deaths = markers.deaths ?? [];
       return {
-        ...statusOf(seen, await ctx.queue.depth(seen.identity)),
+        ...statusOf(seen, await ctx.queue.depth(seen.identity), ctx.paths),
         spawned: markers.spawned ? { at: markers.spawned.at, mode: markers.spawned.mode, cause: markers.spawned.cause } : null,
         stoppedAt: markers.stopped?.at ?? null,
         blocked: markers.blocked ?? null,

@@ -8,6 +8,7 @@ import { type Paths, socketPathOf, stateDirOf } from '../../core/paths.js';
 import { isProcessAlive } from '../../core/process/process.js';
 import { QueueStore } from '../../transport/queue/queue-store.js';
 import { type TmuxCommand, askLivePaneSync } from '../../transport/tmux/socket-probe.js';
+import { lastSessionIdSync } from './session-id.js';
 
 export interface PeerStatus {
   readonly personality: string;
@@ -20,6 +21,8 @@ export interface PeerStatus {
   readonly description: string;
   /** Messages waiting in its queue (set-aside ones not counted). */
   readonly waiting: number;
+  /** The runtime's session id of its current or last session (what a resume continues), if known. */
+  readonly sessionId: string | null;
 }
 
 interface Probe {
@@ -152,11 +155,11 @@ export function stateOf(seen: Pick<IdentityObservation, 'live' | 'markers'>): Pe
 /** One row per (peer, runtime), in registry order: what `list` shows. */
 export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
   const waiting = new QueueStore(paths.queueDir).waitingSync();
-  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => statusOf(seen, waiting.get(seen.identity) ?? 0));
+  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => statusOf(seen, waiting.get(seen.identity) ?? 0, paths));
 }
 
 /** What `list` says of an observed identity (`show` says the same). */
-export function statusOf(seen: IdentityObservation, waiting: number): PeerStatus {
+export function statusOf(seen: IdentityObservation, waiting: number, paths: Paths): PeerStatus {
   return {
     personality: seen.peer.personality,
     runtime: seen.runtime,
@@ -167,6 +170,7 @@ export function statusOf(seen: IdentityObservation, waiting: number): PeerStatus
     alwaysOn: seen.peer.alwaysOn,
     description: seen.peer.description,
     waiting,
+    sessionId: lastSessionIdSync(paths, seen.identity),
   };
 }
 

@@ -30,7 +30,9 @@ async function events(file: string): Promise<Line[]> {
     .map((line) => {
       const match = /^(\S+) \d+ (.*)$/.exec(line);
       return { kind: match?.[1] ?? '', payload: JSON.parse(match?.[2] ?? '{}') as Record<string, unknown> };
-    });
+    })
+    // The agent's own lines: iapeer's marks (its spawn mark) are not what the hooks wrote.
+    .filter((line) => !line.kind.startsWith('iapeer-'));
 }
 
 const kinds = (lines: readonly Line[]) => lines.map((line) => line.kind);

@@ -18,6 +18,13 @@ describe('eventFields', () => {
     );
   });
 
+  it('puts the session id of a wake right after its cause', () => {
+    const event: LifecycleEvent = { session: '5b0c2f3e-8d41-4b7a-9e62-1f0a7c3d9b15', cause: 'no-session', mode: 'fresh', runtime: 'claude', personality: 'boris', ev: 'wake' };
+    expect(formatLine(eventFields(TS, event))).toBe(
+      `ts=${TS} ev=wake personality=boris runtime=claude mode=fresh cause=no-session session=5b0c2f3e-8d41-4b7a-9e62-1f0a7c3d9b15`,
+    );
+  });
+
   it('orders every field of a reaped-gone line', () => {
     const event: LifecycleEvent = {
       outcome: 'eager-relaunch',
