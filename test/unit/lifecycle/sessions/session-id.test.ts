@@ -61,8 +61,13 @@ describe('the session id of the last session', () => {
   });
 
   it('skips garbage, blank lines and a payload cut short', async () => {
-    write(`${spawn('a0')}\nnot an event\n\x00\x01junk\nStop 1700000002 {"session_id":"b2","last_assistant_message":"cut sho`);
+    write(`${spawn('a0')}\nnot an event\n\x00\x01junk\nStop 1700000002 {"session_id":"b2","last_assistant_message":"cut sho\n`);
     expect(await both()).toEqual(['b2', 'b2']);
+  });
+
+  it('reads a last line the hook is still writing only once it is whole', async () => {
+    write(`${spawn('a0')}\nStop 1700000002 {"session_id":"b2"`);
+    expect(await both()).toEqual(['a0', 'a0']);
   });
 
   it("finds the last session's id behind more than the list's tail of lines without one", async () => {
