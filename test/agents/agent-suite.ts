@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/cli.js';
 import { scaled } from '../helpers/deadline.js';
 
 /** Bodies of the 12 messages: one-liners and multi-line ones, quotes and tabs included. */
-const BODIES = [
+export const BODIES = [
   'first message: wake up',
   'second message',
   'third\nhas two lines',
@@ -83,6 +83,8 @@ export function describeAgent(cli: AgentCli): void {
       // Nothing else reached the conversation (however the CLI grouped the turns).
       expect(texts.reduce((rest, t) => rest.replace(t, ''), all).trim()).toBe('');
       expect(ok(await rig.run(['queue', '--json']), 'queue').stdout).not.toContain(sent[0]?.id ?? '-');
+      // Each confirmed by the agent's own report of its id (UserPromptSubmit), not by its screen.
+      for (const s of sent) expect(deliverEvents(rig.home.home, s.id)).toEqual([expect.stringMatching(/\boutcome=(woken-)?delivered confirmed=hook$/)]);
     });
 
     it('delivers a message sent while the model works, once', async () => {
