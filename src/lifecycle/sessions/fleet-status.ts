@@ -1,0 +1,34 @@
+import type { Registry } from '../../registry/schema.js';
+import type { AppContext } from '../context/app-context.js';
+import type { ActivityVerdict } from './activity.js';
+import { noteAttention } from './attention.js';
+import { type ScreenLooker, observeActivity, screenLooker } from './observe-activity.js';
+import { type IdentityObservation, type PeerStatus, observeForList, statusOf } from './observe-fleet.js';
+
+/** A live identity's activity (null when it is not live), its attention episode noted on the way. */
+export async function activityOf(ctx: AppContext, seen: IdentityObservation, nowMs: number, looker: ScreenLooker): Promise<ActivityVerdict | null> {
+  const spawnedAt = seen.markers.spawned === undefined ? Number.NaN : Date.parse(seen.markers.spawned.at);
+  const verdict = seen.live
+    ? await observeActivity(
+        ctx.paths,
+        { identity: seen.identity, runtime: seen.runtime, spawnedAtMs: Number.isNaN(spawnedAt) ? undefined : spawnedAt, lastOutputMs: seen.lastOutputMs },
+        nowMs,
+        looker,
+      )
+    : null;
+  await noteAttention(ctx.paths, ctx.log, seen.identity, verdict);
+  return verdict;
+}
+
+/** A looker for one operation, from its context. */
+export function lookerOf(ctx: AppContext): ScreenLooker {
+  return screenLooker({ paths: ctx.paths, tmux: { bin: ctx.config.tmuxBin, env: ctx.childEnv }, nodeBin: ctx.nodeBin });
+}
+
+/** One row per (peer, runtime), in registry order, with its activity: what `list`, `status` and `list_peers` show. */
+export async function fleetStatus(ctx: AppContext, registry: Registry): Promise<PeerStatus[]> {
+  const now = ctx.now();
+  const observed = observeForList(ctx.paths, registry, now, { bin: ctx.config.tmuxBin, env: ctx.childEnv });
+  const looker = lookerOf(ctx);
+  return Promise.all(observed.map(async ({ seen, waiting }) => statusOf(seen, waiting, await activityOf(ctx, seen, now.getTime(), looker))));
+}

@@ -1,0 +1,105 @@
+import { type Paths, eventsFileOf } from '../../core/paths.js';
+import { loadRuntimes } from '../../runtimes/load-runtimes.js';
+import type { RuntimeTable } from '../../runtimes/runtime.js';
+import { readSessionEvents } from '../../transport/events/agent-events.js';
+import type { AgentEvent } from '../../transport/events/event-line.js';
+import { matchesLine } from '../../transport/screen/readiness.js';
+import { Sessions } from '../../transport/tmux/sessions.js';
+import { createTmuxRunner } from '../../transport/tmux/tmux-client.js';
+import { type ActivityVerdict, type EventWiring, type ScreenFacts, decideActivity, screenMatters } from './activity.js';
+
+/** What a live identity's activity is decided from, besides its events: its screen, asked only when needed. */
+export interface ScreenLooker {
+  /** The runtime's patterns judged on the identity's screen; undefined when it has none or the screen cannot be had. */
+  screenOf(identity: string, runtime: string, lastOutputMs: number | undefined): Promise<ScreenFacts | undefined>;
+}
+
+export interface LiveIdentity {
+  readonly identity: string;
+  readonly runtime: string;
+  readonly spawnedAtMs: number | undefined;
+  readonly lastOutputMs: number | undefined;
+}
+
+/** Which hooks a runtime reports through, by its name (a runtime without them reports none). */
+function wiringOf(runtime: string): EventWiring | undefined {
+  return runtime === 'claude' || runtime === 'codex' || runtime === 'demo' ? runtime : undefined;
+}
+
+async function sessionEvents(paths: Paths, identity: string): Promise<AgentEvent[]> {
+  try {
+    return await readSessionEvents(eventsFileOf(paths, identity));
+  } catch {
+    // An unreadable events file is no events: the screen decides.
+    return [];
+  }
+}
+
+/** A live identity's activity: its events, and its screen only when they cannot decide alone. */
+export async function observeActivity(paths: Paths, live: LiveIdentity, nowMs: number, looker: ScreenLooker): Promise<ActivityVerdict> {
+  const events = await sessionEvents(paths, live.identity);
+  const facts = { events, wiring: wiringOf(live.runtime), spawnedAtMs: live.spawnedAtMs, lastOutputMs: live.lastOutputMs, nowMs };
+  const screen = screenMatters(facts) ? await looker.screenOf(live.identity, live.runtime, live.lastOutputMs) : undefined;
+  return decideActivity({ ...facts, screen });
+}
+
+export interface LookerInput {
+  readonly paths: Paths;
+  readonly tmux: { readonly bin: string; readonly env: Readonly<Record<string, string>> };
+  readonly nodeBin: string;
+  /** Keep each screen's facts while its terminal shows no new output (a daemon's looker, which lives for many ticks). */
+  readonly remember?: boolean;
+  readonly now?: () => number;
+}
+
+/**
+ * Linux updates a terminal's times at most once per 8 s bucket, so a screen captured this
+ * long after the last output time it was seen with would have shown any later output.
+ */
+const TTY_TIME_GRAIN_MS = 8000;
+
+interface Remembered {
+  readonly lastOutputMs: number;
+  readonly capturedAt: number;
+  readonly facts: ScreenFacts | undefined;
+}
+
+/**
+ * Screens through one tmux runner and the runtime table, both made on first need: a listing
+ * whose events decide everything starts no tmux client and reads no `runtimes.json`. A broken
+ * `runtimes.json` only leaves the screen out (the activity is then unknown).
+ */
+export function screenLooker(input: LookerInput): ScreenLooker {
+  let table: Promise<RuntimeTable> | undefined;
+  let sessions: Sessions | undefined;
+  const remembered = new Map<string, Remembered>();
+  const now = input.now ?? Date.now;
+  const capture = async (identity: string, name: string): Promise<ScreenFacts | undefined> => {
+    table ??= loadRuntimes(input.paths.runtimes, input.nodeBin).catch(() => new Map());
+    const runtime = (await table).get(name);
+    if (runtime === undefined || (runtime.ready === undefined && runtime.busy === undefined)) return undefined;
+    sessions ??= new Sessions(createTmuxRunner(input.tmux.bin, input.tmux.env), input.paths);
+    try {
+      const { liveness, screen } = await sessions.look(identity);
+      if (liveness.state !== 'live') return undefined;
+      return {
+        busy: runtime.busy !== undefined && matchesLine(runtime.busy, screen),
+        ready: runtime.ready !== undefined && matchesLine(runtime.ready, screen),
+      };
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    async screenOf(identity, name, lastOutputMs) {
+      const known = remembered.get(identity);
+      if (known !== undefined && lastOutputMs !== undefined && known.lastOutputMs === lastOutputMs && known.capturedAt >= lastOutputMs + TTY_TIME_GRAIN_MS) {
+        return known.facts;
+      }
+      const capturedAt = now();
+      const facts = await capture(identity, name);
+      if (input.remember === true && lastOutputMs !== undefined) remembered.set(identity, { lastOutputMs, capturedAt, facts });
+      return facts;
+    },
+  };
+}
