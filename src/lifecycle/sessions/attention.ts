@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
 import { type Paths, stateDirOf } from '../../core/paths.js';
@@ -29,14 +29,24 @@ export function episodeOf(verdict: ActivityVerdict | null): Episode | undefined 
   return { since: verdict.since, reason: verdict.reason ?? 'dialog', msg: verdict.attention ?? '' };
 }
 
-async function readEpisode(file: string): Promise<Episode | undefined> {
+/** The marker's episode; `junk` for a file that is none (markers are linked in whole, so not a half-written one). */
+async function readEpisode(file: string): Promise<Episode | 'junk' | undefined> {
+  let text: string;
   try {
-    const json = JSON.parse(await readFile(file, 'utf8')) as Partial<Episode>;
-    return typeof json.since === 'number' ? { since: json.since, reason: String(json.reason ?? ''), msg: String(json.msg ?? '') } : undefined;
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined;
+    return 'junk';
+  }
+  try {
+    const json = JSON.parse(text) as Partial<Episode>;
+    return typeof json.since === 'number' ? { since: json.since, reason: String(json.reason ?? ''), msg: String(json.msg ?? '') } : 'junk';
   } catch {
-    return undefined;
+    return 'junk';
   }
 }
+
+const sinceOf = (episode: Episode | 'junk' | undefined) => (typeof episode === 'object' ? episode.since : undefined);
 
 /** Takes the open marker away; true for the one process that did. */
 async function closeEpisode(dir: string): Promise<boolean> {
@@ -51,14 +61,21 @@ async function closeEpisode(dir: string): Promise<boolean> {
   return true;
 }
 
-/** True for the one process that opened the episode. */
+/**
+ * True for the one process that opened the episode. The marker is written whole first and
+ * then linked into place (which fails if it exists), so nobody ever reads it half written.
+ */
 async function openEpisode(dir: string, episode: Episode): Promise<boolean> {
+  const draft = join(dir, `${OPEN}.${process.pid}.${randomBytes(4).toString('hex')}`);
   try {
-    await writeFile(join(dir, OPEN), JSON.stringify(episode), { flag: 'wx', mode: 0o600 });
+    await writeFile(draft, JSON.stringify(episode), { flag: 'wx', mode: 0o600 });
+    await link(draft, join(dir, OPEN));
     return true;
   } catch (error) {
     if (errnoCode(error) === 'EEXIST' || errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return false;
     throw error;
+  } finally {
+    await rm(draft, { force: true }).catch(() => undefined);
   }
 }
 
@@ -76,10 +93,11 @@ export async function noteAttention(paths: Paths, log: LifecycleLog, identity: s
       return;
     }
     const open = await readEpisode(join(dir, OPEN));
-    if (open?.since === episode.since) return;
-    // Another episode's marker, whose end nobody saw (a quick answer between two looks): end it first.
-    if (open !== undefined && (await closeEpisode(dir))) await log.write({ ev: 'attention', identity, action: 'cleared' });
-    if ((await readEpisode(join(dir, CLOSED)))?.since === episode.since) return;
+    if (sinceOf(open) === episode.since) return;
+    // Another episode's marker, whose end nobody saw (a quick answer between two looks): end
+    // it first. One that is no marker at all is put away without a line.
+    if (open !== undefined && (await closeEpisode(dir)) && open !== 'junk') await log.write({ ev: 'attention', identity, action: 'cleared' });
+    if (sinceOf(await readEpisode(join(dir, CLOSED))) === episode.since) return;
     if (await openEpisode(dir, episode)) await log.write({ ev: 'attention', identity, reason: episode.reason, msg: episode.msg });
   } catch {
     // A state directory that cannot be written loses the line, never the listing.
