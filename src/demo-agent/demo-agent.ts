@@ -6,30 +6,40 @@
  * `!<cmd>` (typed, never pasted) as a shell command and `/exit [code]` as leaving, and
  * appends every submitted entry to `.iapeer-demo/transcript.log` in its working directory.
  *
+ * `--session-id <uuid>` starts fresh under that id, `--resume [<uuid>]` resumes (its header
+ * counts the transcript's earlier messages); `--hooks <json>` (Claude's settings shape) runs
+ * SessionStart, UserPromptSubmit and Stop hooks as Claude Code does, in the background.
+ *
  * `--mount-ms <n>` and `--drop-enters <n>` reproduce two hazards of real agents for tests:
  * a prompt drawn before the program takes input (keys and pastes are lost for n ms, and
  * bracketed paste is off until then), and Enter keys swallowed right after a start.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEMO_PROMPT } from '../runtimes/builtin-runtimes.js';
 import { counted } from '../core/text/counted.js';
+import { type DemoArgs, parseDemoArgs } from './demo-args.js';
+import { type DemoHookEvent, hookRunner, parseHooks } from './demo-hooks.js';
 
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
 
-type Entry = { kind: 'start'; mode: 'fresh' | 'resume' } | { kind: 'message' | 'compact' | 'command'; text: string } | { kind: 'interrupt' | 'exit' };
+type Entry = { kind: 'start'; mode: 'fresh' | 'resume'; sessionId: string } | { kind: 'message' | 'compact' | 'command'; text: string } | { kind: 'interrupt' | 'exit' };
 
-const { values } = parseArgs({
-  options: {
-    resume: { type: 'boolean', default: false },
-    delay: { type: 'string', default: '0' },
-    'mount-ms': { type: 'string', default: '0' },
-    'drop-enters': { type: 'string', default: '0' },
-  },
-});
+function argsOrExit(): { args: DemoArgs; runHooks: ReturnType<typeof hookRunner> } {
+  try {
+    const args = parseDemoArgs(process.argv.slice(2));
+    return { args, runHooks: hookRunner(parseHooks(args.hooks), process.cwd()) };
+  } catch (error) {
+    process.stderr.write(`demo-agent: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+const { args, runHooks } = argsOrExit();
+const sessionId = args.sessionId ?? randomUUID();
 const identity = process.env['PEER_IDENTITY'] ?? 'demo';
 const transcriptDir = join(process.cwd(), '.iapeer-demo');
 const transcript = join(transcriptDir, 'transcript.log');
@@ -57,8 +67,12 @@ let pasting = false;
 let pasted = false;
 let busy = false;
 let mounted = false;
-let entersToDrop = Number(values['drop-enters']) || 0;
+let entersToDrop = args.dropEnters;
 let header = '';
+
+function hook(event: DemoHookEvent, fields: Record<string, unknown> = {}): void {
+  runHooks(event, { session_id: sessionId, cwd: process.cwd(), ...fields });
+}
 
 function say(line: string): void {
   history.push(...line.split('\n'));
@@ -113,6 +127,7 @@ function submit(): void {
   }
   if (typed && trimmed.startsWith('!')) {
     record({ kind: 'command', text: trimmed.slice(1) });
+    hook('UserPromptSubmit', { prompt: text });
     say(`$ ${trimmed.slice(1)}`);
     busy = true;
     draw();
@@ -126,14 +141,17 @@ function submit(): void {
       if (printed) say(printed);
       say(`(exit ${code ?? 'signal'})`);
       draw();
+      hook('Stop');
     });
     return;
   }
   record({ kind: 'message', text });
+  hook('UserPromptSubmit', { prompt: text });
   const lines = text.split(/\r\n?|\n/);
   say(`› ${(lines[0] ?? '').slice(0, 180)}${lines.length > 1 ? ` [+${counted(lines.length - 1, 'line')}]` : ''}`);
   say(`· received ${counted(text.length, 'char')}, ${counted(lines.length, 'line')}`);
   draw();
+  hook('Stop');
 }
 
 function interrupt(): void {
@@ -206,8 +224,9 @@ function mount(): void {
 }
 
 function start(): void {
-  const mode = values.resume ? 'resume' : 'fresh';
-  record({ kind: 'start', mode });
+  const mode = args.mode;
+  record({ kind: 'start', mode, sessionId });
+  hook('SessionStart', { source: mode === 'resume' ? 'resume' : 'startup' });
   // Listen before showing the prompt: whoever sees the prompt may type at once.
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   process.stdin.setEncoding('utf8');
@@ -217,12 +236,11 @@ function start(): void {
   out.write('\x1b[?1049h');
   header = `iapeer demo agent · ${identity} · ${mode === 'resume' ? `resumed (${counted(previousMessages(), 'earlier message')})` : 'fresh start'}`;
   say('Type and press Enter. Esc interrupts, /compact compacts, !cmd runs a command, /exit quits.');
-  const mountMs = Number(values['mount-ms']);
-  if (Number.isFinite(mountMs) && mountMs > 0) setTimeout(mount, mountMs);
+  const mountMs = args.mountMs;
+  if (mountMs > 0) setTimeout(mount, mountMs);
   else mount();
   draw();
 }
 
-const delay = Number(values.delay);
-if (Number.isFinite(delay) && delay > 0) setTimeout(start, delay);
+if (args.delayMs > 0) setTimeout(start, args.delayMs);
 else start();

@@ -19,39 +19,8 @@ export function iapeerCliPath(): string {
 export const DEMO_PROMPT = 'demo> ';
 
 /**
- * Written into a runtime's argv, replaced at spawn by the session's values, JSON-escaped
- * (so they fit inside JSON and TOML strings): `@PEER_IDENTITY@`, `@IAPEER_HOME@`, `@IAPEER_SOCK_DIR@`.
- */
-export const ARGV_TOKENS = ['PEER_IDENTITY', 'IAPEER_HOME', 'IAPEER_SOCK_DIR'] as const;
-
-const MCP_TOOLS = ['whoami', 'list_peers', 'send_to_peer', 'self_fresh'].map((tool) => `mcp__iapeer__${tool}`);
-const MCP_ENV = Object.fromEntries(ARGV_TOKENS.map((name) => [name, `@${name}@`]));
-
-/** Claude Code: the iapeer MCP server given inline (the `=` form: the flag is variadic), its tools allowed. */
-function claudeFlags(nodeBin: string): string[] {
-  const config = { mcpServers: { iapeer: { type: 'stdio', command: nodeBin, args: [iapeerCliPath(), 'mcp'], env: MCP_ENV } } };
-  return [`--mcp-config=${JSON.stringify(config)}`, `--allowedTools=${MCP_TOOLS.join(',')}`];
-}
-
-/** Codex: the iapeer MCP server as `-c` overrides (TOML values), its tools approved up front. */
-function codexFlags(nodeBin: string): string[] {
-  const env = Object.entries(MCP_ENV)
-    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-    .join(',');
-  return [
-    '-c',
-    `mcp_servers.iapeer.command=${JSON.stringify(nodeBin)}`,
-    '-c',
-    `mcp_servers.iapeer.args=${JSON.stringify([iapeerCliPath(), 'mcp'])}`,
-    '-c',
-    `mcp_servers.iapeer.env={${env}}`,
-    '-c',
-    'mcp_servers.iapeer.default_tools_approval_mode="approve"',
-  ];
-}
-
-/**
- * The built-in runtimes. The claude and codex screen patterns are what Claude Code 2.1.330
+ * The built-in runtimes: base commands, to which launchArgv adds their wiring (MCP server,
+ * event hooks, session id). The claude and codex screen patterns are what Claude Code 2.1.330
  * and Codex CLI 0.169.0 draw (checked against the real programs by `npm run test:agents`).
  */
 export function builtinRuntimes(nodeBin: string): Runtime[] {
@@ -59,8 +28,9 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
   return [
     {
       name: 'claude',
-      fresh: ['claude', ...claudeFlags(nodeBin)],
-      resume: ['claude', '--continue', ...claudeFlags(nodeBin)],
+      fresh: ['claude'],
+      resume: ['claude'],
+      wiring: 'claude',
       // The composer prompt is "❯" and a no-break space; lines of the history use a plain space.
       ready: /^❯\u00a0\s*$/m,
       composer: /^❯\u00a0(?!Press up to edit queued messages\s*$)\s*\S/m,
@@ -74,8 +44,9 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
     },
     {
       name: 'codex',
-      fresh: ['codex', ...codexFlags(nodeBin)],
-      resume: ['codex', ...codexFlags(nodeBin), 'resume', '--last'],
+      fresh: ['codex'],
+      resume: ['codex'],
+      wiring: 'codex',
       // "› " also starts the history's lines: only the empty composer's placeholder is the prompt.
       ready: /^› (?:Ask Codex to do anything|Ask a follow-up question)\s*$/m,
       // The placeholder, or the "? for shortcuts" footer: both are drawn only while the composer is empty.
@@ -90,7 +61,8 @@ export function builtinRuntimes(nodeBin: string): Runtime[] {
     {
       name: 'demo',
       fresh: demo,
-      resume: [...demo, '--resume'],
+      resume: demo,
+      wiring: 'demo',
       // The prompt as drawn, its trailing space included.
       ready: new RegExp(`^${DEMO_PROMPT}`, 'm'),
       composer: new RegExp(`^${DEMO_PROMPT}.*\\S`, 'm'),

@@ -1,58 +1,12 @@
 import { dirname } from 'node:path';
-import * as z from 'zod/mini';
 import { CorruptFileError, NotFoundError } from '../core/errors.js';
 import { assertHomeSafe } from '../core/paths.js';
 import { readRegularFile } from '../core/fs/safe-fs.js';
-import { RUNTIME_PATTERN } from '../core/names.js';
-import { unsafePatternReason } from '../core/text/regex-safety.js';
 import { describeIssues } from '../core/validation.js';
 import { builtinRuntimes } from './builtin-runtimes.js';
+import { mergeRuntime } from './merge-runtime.js';
+import { RuntimesFileSchema } from './runtimes-schema.js';
 import type { Runtime, RuntimeTable } from './runtime.js';
-
-const argv = z.array(z.string().check(z.minLength(1))).check(z.minLength(1));
-
-/**
- * A ready pattern is matched many times a second against every screen line, so one that
- * can backtrack catastrophically is refused here (the reason says why), not run.
- */
-const screenPattern = z.string().check(
-  z.minLength(1),
-  z.superRefine((source, ctx) => {
-    const reason = unsafePatternReason(source);
-    if (reason !== undefined) ctx.issues.push({ code: 'custom', message: `pattern refused: ${reason}`, input: source });
-  }),
-);
-
-/** Unknown keys are refused: a misspelt "redy" should be an error, not a silently ignored line. */
-const RuntimeDefinitionSchema = z.strictObject({
-  fresh: argv,
-  resume: z.optional(argv),
-  ready: z.optional(screenPattern),
-  composer: z.optional(screenPattern),
-  composerEmpty: z.optional(screenPattern),
-  busy: z.optional(screenPattern),
-  settleMs: z.optional(z.int().check(z.gte(0), z.lte(10_000))),
-  enterRetries: z.optional(z.int().check(z.gte(0), z.lte(10))),
-  interrupt: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'expected a tmux key name such as Escape or C-c'))),
-  compact: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  env: z.optional(
-    z.record(
-      z.string().check(
-        z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
-        z.refine((name) => name !== 'PEER_IDENTITY', 'PEER_IDENTITY is set by iapeer'),
-      ),
-      z.string(),
-    ),
-  ),
-});
-
-const RuntimesFileSchema = z.strictObject({
-  runtimes: z.record(z.string().check(z.regex(RUNTIME_PATTERN, 'invalid runtime name')), RuntimeDefinitionSchema),
-});
-
-function patternOf(source: string | undefined): RegExp | undefined {
-  return source === undefined ? undefined : new RegExp(source, 'm');
-}
 
 export function parseRuntimesFile(file: string, text: string, builtins: readonly Runtime[]): RuntimeTable {
   let json: unknown;
@@ -63,22 +17,12 @@ export function parseRuntimesFile(file: string, text: string, builtins: readonly
   }
   const parsed = RuntimesFileSchema.safeParse(json);
   if (!parsed.success) throw new CorruptFileError(file, describeIssues(parsed.error.issues));
-  const table = new Map(builtins.map((runtime) => [runtime.name, runtime]));
+  const byName = new Map(builtins.map((runtime) => [runtime.name, runtime]));
+  const table = new Map(byName);
   for (const [name, def] of Object.entries(parsed.data.runtimes)) {
-    table.set(name, {
-      name,
-      fresh: def.fresh,
-      resume: def.resume ?? def.fresh,
-      ready: patternOf(def.ready),
-      ...(def.composer === undefined ? {} : { composer: patternOf(def.composer) }),
-      ...(def.composerEmpty === undefined ? {} : { composerEmpty: patternOf(def.composerEmpty) }),
-      ...(def.busy === undefined ? {} : { busy: patternOf(def.busy) }),
-      ...(def.settleMs === undefined ? {} : { settleMs: def.settleMs }),
-      ...(def.enterRetries === undefined ? {} : { enterRetries: def.enterRetries }),
-      interrupt: def.interrupt ?? 'Escape',
-      compact: def.compact ?? '/compact',
-      env: def.env ?? {},
-    });
+    const merged = mergeRuntime(name, def, byName);
+    if (typeof merged === 'string') throw new CorruptFileError(file, `runtimes.${name}.${merged}`);
+    table.set(name, merged);
   }
   return table;
 }

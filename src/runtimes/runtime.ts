@@ -1,9 +1,17 @@
+/**
+ * What iapeer adds to a runtime's command at launch (see launch-argv.ts): the agent-event
+ * hooks, the MCP server and the session-id flags of that program.
+ */
+export type Wiring = 'claude' | 'codex' | 'demo';
+
 export interface Runtime {
   readonly name: string;
-  /** argv of a fresh start. */
+  /** argv of a fresh start: the base command, before launchArgv adds the wiring's flags. */
   readonly fresh: readonly string[];
-  /** argv that resumes the previous conversation (defaults to `fresh`). */
+  /** argv of a resume (defaults to `fresh`); `@SESSION_ID@` in it is the recorded session id. */
   readonly resume: readonly string[];
+  /** The program whose flags launchArgv adds; none for a user runtime that did not ask for one. */
+  readonly wiring?: Wiring | undefined;
   /** Matched line by line against the screen to tell the runtime is ready for input. */
   readonly ready: RegExp | undefined;
   /** tmux key name sent by `interrupt`. */

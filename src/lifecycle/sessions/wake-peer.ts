@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { lockIdentities } from '../context/locks.js';
 import type { WakeCause, WakeMode } from '../log/events.js';
 import { type MarkerValue, type Markers, clearMarkers, readMarkers, writeMarker } from '../../registry/markers.js';
@@ -15,7 +17,8 @@ import { ensurePrivateDir, eventsFileOf, stateDirOf } from '../../core/paths.js'
 import { appendEvent, compactEvents } from '../../transport/events/agent-events.js';
 import { SPAWN_KIND } from '../../transport/events/event-line.js';
 import { reapEnded } from './reap-ended.js';
-import { checkCanSpawn, sessionValuesOf, withTokens } from './spawn-check.js';
+import { checkCanSpawn, sessionValuesOf } from './spawn-check.js';
+import { choosesSessionId, launchArgv, resumeNeedsSessionId } from '../../runtimes/launch-argv.js';
 import { lastSpawnUnaccounted } from './session-accounting.js';
 import { type SessionContext, runtimeOf } from '../context/session-context.js';
 
@@ -107,7 +110,15 @@ async function decideAndSpawn(
 
   const runtime = await runtimeOf(ctx, runtimeName);
   const sessionEnv = sessionValuesOf(ctx, identity);
-  const argv = withTokens(decision.mode === 'resume' ? runtime.resume : runtime.fresh, sessionEnv);
+  // Until the recorded session id is read, a resume that needs one starts fresh.
+  const mode = decision.mode === 'resume' && resumeNeedsSessionId(runtime) ? 'fresh' : decision.mode;
+  const argv = launchArgv(runtime, {
+    mode,
+    sessionId: mode === 'fresh' && choosesSessionId(runtime) ? randomUUID() : undefined,
+    eventsFile: join(stateDirOf(ctx.paths, identity), 'events'),
+    nodeBin: ctx.nodeBin,
+    tokens: sessionEnv,
+  });
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
   await markSpawn(ctx, identity, decision.mode);

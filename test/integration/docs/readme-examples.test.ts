@@ -71,8 +71,9 @@ const AS_IF: readonly AsIf[] = [
 const README = join(REPO, 'README.md');
 const DEMO_AGENT = join(REPO, 'dist', 'demo-agent.cjs');
 
-/** The demo agent under another runtime's name, with the built-in demo's patterns. */
+/** The demo agent under another runtime's name, with the built-in demo's patterns and none of that runtime's flags. */
 const AS_DEMO = {
+  wiring: 'none',
   fresh: [process.execPath, DEMO_AGENT],
   resume: [process.execPath, DEMO_AGENT, '--resume'],
   ready: '^demo> ',

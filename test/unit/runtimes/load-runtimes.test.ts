@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,8 +78,9 @@ describe('loadRuntimes', () => {
     const claude = requireRuntime(table, 'claude');
     expect(claude.fresh).toEqual(['/opt/claude/bin/claude', '--model', 'x']);
     expect(claude.resume).toEqual(claude.fresh);
-    // An override replaces the definition whole: no ready pattern unless given.
-    expect(claude.ready).toBeUndefined();
+    // An override replaces only what it sets: the built-in's patterns and wiring stay.
+    expect(claude.ready).toEqual(builtin('claude').ready);
+    expect(claude.wiring).toBe('claude');
 
     expect(requireRuntime(table, 'codex').fresh[0]).toBe('codex');
   });
@@ -134,6 +136,9 @@ describe('parseRuntimesFile', () => {
     ['unknown top-level key', JSON.stringify({ runtimes: {}, extra: 1 })],
     ['misspelt key "redy"', JSON.stringify({ runtimes: { x: { fresh: ['x'], redy: '^> ' } } })],
     ['missing fresh', JSON.stringify({ runtimes: { x: { resume: ['x'] } } })],
+    ['missing fresh with a wiring', JSON.stringify({ runtimes: { x: { wiring: 'claude' } } })],
+    ['wiring "demo"', JSON.stringify({ runtimes: { x: { fresh: ['x'], wiring: 'demo' } } })],
+    ['wiring not a string', JSON.stringify({ runtimes: { x: { fresh: ['x'], wiring: true } } })],
     ['empty fresh', JSON.stringify({ runtimes: { x: { fresh: [] } } })],
     ['empty argv item', JSON.stringify({ runtimes: { x: { fresh: [''] } } })],
     ['fresh as a string', JSON.stringify({ runtimes: { x: { fresh: 'x --flag' } } })],
@@ -171,8 +176,85 @@ describe('parseRuntimesFile', () => {
     expect(unsafe.message).toContain(FILE);
     expect(unsafe.message).toContain('runtimes.slowagent.ready');
     expect(unsafe.message).toMatch(/runtimes.slowagent.ready: pattern refused: nested quantifier/);
+    const fresh = corruptErrorOf(() => parse({ runtimes: { newone: { wiring: 'codex' } } }));
+    expect(fresh.message).toContain('runtimes.newone.fresh: required for a runtime that is not built in');
+    const wiring = corruptErrorOf(() => parse({ runtimes: { w: { fresh: ['w'], wiring: 'gpt' } } }));
+    expect(wiring.message).toMatch(/runtimes\.w\.wiring: expected "claude", "codex" or "none"/);
     const json = corruptErrorOf(() => parseRuntimesFile(FILE, '{', builtinRuntimes(NODE)));
     expect(json.message).toMatch(/not JSON/);
+  });
+});
+
+function builtin(name: string) {
+  return requireRuntime(builtinRuntimesTable(), name);
+}
+
+describe('an entry named like a built-in', () => {
+  it('codex setting only fresh and env keeps every pattern, knob and the wiring', () => {
+    const codex = requireRuntime(parse({ runtimes: { codex: { fresh: ['/opt/codex/bin/codex'], env: { CODEX_HOME: '/srv/codex' } } } }), 'codex');
+    const { fresh: _fresh, resume: _resume, env: _env, ...kept } = builtin('codex');
+    expect(codex).toEqual({ ...kept, fresh: ['/opt/codex/bin/codex'], resume: ['/opt/codex/bin/codex'], env: { CODEX_HOME: '/srv/codex' } });
+    expect(codex.wiring).toBe('codex');
+    expect(codex.composerEmpty).toBeInstanceOf(RegExp);
+    expect(codex.busy).toBeInstanceOf(RegExp);
+  });
+
+  it('may set only a knob, keeping the command', () => {
+    const claude = requireRuntime(parse({ runtimes: { claude: { settleMs: 500, busy: '^working' } } }), 'claude');
+    expect(claude.fresh).toEqual(['claude']);
+    expect(claude.settleMs).toBe(500);
+    expect(claude.busy?.source).toBe('^working');
+    expect(claude.composer).toEqual(builtin('claude').composer);
+  });
+
+  it('keeps the built-in resume base unless fresh or resume is set', () => {
+    const demo = requireRuntime(parse({ runtimes: { demo: { resume: ['node', '/x.js', '--resume'] } } }), 'demo');
+    expect(demo.fresh).toEqual(builtin('demo').fresh);
+    expect(demo.resume).toEqual(['node', '/x.js', '--resume']);
+  });
+
+  it('"wiring": "none" turns the wiring off, patterns kept', () => {
+    const claude = requireRuntime(parse({ runtimes: { claude: { wiring: 'none' } } }), 'claude');
+    expect(claude.wiring).toBeUndefined();
+    expect(claude.ready).toEqual(builtin('claude').ready);
+  });
+});
+
+describe('a user runtime with a wiring', () => {
+  it('takes the wiring, patterns and knobs of that built-in, not its command or env', () => {
+    const table = parse({ runtimes: { wrapped: { fresh: ['/usr/local/bin/my-claude', '--model', 'x'], wiring: 'claude' } } });
+    const wrapped = requireRuntime(table, 'wrapped');
+    const { fresh: _fresh, resume: _resume, name: _name, ...kept } = builtin('claude');
+    expect(wrapped).toEqual({ ...kept, name: 'wrapped', fresh: ['/usr/local/bin/my-claude', '--model', 'x'], resume: ['/usr/local/bin/my-claude', '--model', 'x'] });
+  });
+
+  it('keeps what it sets itself over the inherited ones', () => {
+    const wrapped = requireRuntime(parse({ runtimes: { cx: { fresh: ['cx'], wiring: 'codex', ready: '^ready>', enterRetries: 0, env: { A: 'b' } } } }), 'cx');
+    expect(wrapped.wiring).toBe('codex');
+    expect(wrapped.ready?.source).toBe('^ready>');
+    expect(wrapped.enterRetries).toBe(0);
+    expect(wrapped.busy).toEqual(builtin('codex').busy);
+    expect(wrapped.env).toEqual({ A: 'b' });
+  });
+
+  it('"wiring": "none" is a plain runtime', () => {
+    const plain = requireRuntime(parse({ runtimes: { p: { fresh: ['p'], wiring: 'none' } } }), 'p');
+    expect(plain.wiring).toBeUndefined();
+    expect(plain.ready).toBeUndefined();
+    expect(plain.busy).toBeUndefined();
+  });
+});
+
+describe("the README's runtimes.json examples", () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const examples = [...readme.matchAll(/```json\n(\{ "runtimes"[\s\S]*?)```/g)].map((match) => match[1] ?? '');
+
+  it('are all valid, and the codex override keeps the wiring and patterns', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const text of examples) parseRuntimesFile(FILE, text, builtinRuntimes(NODE));
+    const codex = examples.map((text) => parseRuntimesFile(FILE, text, builtinRuntimes(NODE)).get('codex')).find((runtime) => runtime?.fresh[0] !== 'codex');
+    expect(codex?.wiring).toBe('codex');
+    expect(codex?.busy).toBeInstanceOf(RegExp);
   });
 });
 
