@@ -1,4 +1,7 @@
-import { type Paths, eventsFileOf } from '../../core/paths.js';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { uniqueSuffix } from '../../core/fs/unique-name.js';
+import { type Paths, eventsFileOf, stateDirOf } from '../../core/paths.js';
 import { loadRuntimes } from '../../runtimes/load-runtimes.js';
 import type { RuntimeTable } from '../../runtimes/runtime.js';
 import { readSessionEvents } from '../../transport/events/agent-events.js';
@@ -47,8 +50,6 @@ export interface LookerInput {
   readonly paths: Paths;
   readonly tmux: { readonly bin: string; readonly env: Readonly<Record<string, string>> };
   readonly nodeBin: string;
-  /** Keep each screen's facts while its terminal shows no new output (a daemon's looker, which lives for many ticks). */
-  readonly remember?: boolean;
   readonly now?: () => number;
 }
 
@@ -57,11 +58,41 @@ export interface LookerInput {
  * long after the last output time it was seen with would have shown any later output.
  */
 const TTY_TIME_GRAIN_MS = 8000;
+/** Beside the identity's markers: what its screen showed, and when (see seenScreen). */
+const SEEN_FILE = 'screen-seen';
 
-interface Remembered {
+interface Seen {
+  readonly runtime: string;
   readonly lastOutputMs: number;
   readonly capturedAt: number;
-  readonly facts: ScreenFacts | undefined;
+  readonly facts: ScreenFacts | null;
+}
+
+/**
+ * The screen facts last captured, while still true: the terminal has shown nothing since
+ * (same last output time, captured a whole time grain after it). `list` runs in a process of
+ * its own each time: kept in a file, a quiet fleet's screens are captured once, not per listing.
+ */
+async function seenScreen(file: string, runtime: string, lastOutputMs: number): Promise<ScreenFacts | null | undefined> {
+  try {
+    const seen = JSON.parse(await readFile(file, 'utf8')) as Partial<Seen>;
+    const fresh = seen.runtime === runtime && seen.lastOutputMs === lastOutputMs && (seen.capturedAt ?? 0) >= lastOutputMs + TTY_TIME_GRAIN_MS;
+    if (!fresh || seen.facts === undefined) return undefined;
+    return seen.facts === null ? null : { busy: seen.facts.busy === true, ready: seen.facts.ready === true };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole then renamed in place; no fsync: losing it costs one capture. */
+async function rememberScreen(file: string, seen: Seen): Promise<void> {
+  const temp = `${file}.${uniqueSuffix()}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(seen), { mode: 0o600 });
+    await rename(temp, file);
+  } catch {
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
 }
 
 /**
@@ -72,12 +103,13 @@ interface Remembered {
 export function screenLooker(input: LookerInput): ScreenLooker {
   let table: Promise<RuntimeTable> | undefined;
   let sessions: Sessions | undefined;
-  const remembered = new Map<string, Remembered>();
   const now = input.now ?? Date.now;
-  const capture = async (identity: string, name: string): Promise<ScreenFacts | undefined> => {
+  /** Null when the runtime has no patterns; undefined when the screen could not be had. */
+  const capture = async (identity: string, name: string): Promise<ScreenFacts | null | undefined> => {
     table ??= loadRuntimes(input.paths.runtimes, input.nodeBin).catch(() => new Map());
     const runtime = (await table).get(name);
-    if (runtime === undefined || (runtime.ready === undefined && runtime.busy === undefined)) return undefined;
+    if (runtime === undefined) return undefined;
+    if (runtime.ready === undefined && runtime.busy === undefined) return null;
     sessions ??= new Sessions(createTmuxRunner(input.tmux.bin, input.tmux.env), input.paths);
     try {
       const { liveness, screen } = await sessions.look(identity);
@@ -91,15 +123,16 @@ export function screenLooker(input: LookerInput): ScreenLooker {
     }
   };
   return {
-    async screenOf(identity, name, lastOutputMs) {
-      const known = remembered.get(identity);
-      if (known !== undefined && lastOutputMs !== undefined && known.lastOutputMs === lastOutputMs && known.capturedAt >= lastOutputMs + TTY_TIME_GRAIN_MS) {
-        return known.facts;
+    async screenOf(identity, runtime, lastOutputMs) {
+      const file = join(stateDirOf(input.paths, identity), SEEN_FILE);
+      if (lastOutputMs !== undefined) {
+        const known = await seenScreen(file, runtime, lastOutputMs);
+        if (known !== undefined) return known ?? undefined;
       }
       const capturedAt = now();
-      const facts = await capture(identity, name);
-      if (input.remember === true && lastOutputMs !== undefined) remembered.set(identity, { lastOutputMs, capturedAt, facts });
-      return facts;
+      const facts = await capture(identity, runtime);
+      if (lastOutputMs !== undefined && facts !== undefined) await rememberScreen(file, { runtime, lastOutputMs, capturedAt, facts });
+      return facts ?? undefined;
     },
   };
 }

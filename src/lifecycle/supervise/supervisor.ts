@@ -56,7 +56,6 @@ export interface SupervisorHooks {
  */
 export class Supervisor {
   private readonly running = new Map<string, Promise<void>>();
-  /** Keeps each screen's facts across ticks while its terminal shows nothing new. */
   private readonly looker: ScreenLooker;
 
   constructor(
@@ -67,7 +66,6 @@ export class Supervisor {
       paths: ctx.paths,
       tmux: { bin: ctx.config.tmuxBin, env: ctx.childEnv },
       nodeBin: ctx.nodeBin,
-      remember: true,
       now: () => ctx.now().getTime(),
     });
   }
