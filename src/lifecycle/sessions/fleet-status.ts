@@ -1,9 +1,10 @@
-import type { Registry } from '../../registry/schema.js';
+import { formatIdentity } from '../../core/names.js';
+import { type PeerRecord, type Registry, emptyRegistry } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import type { ActivityVerdict } from './activity.js';
 import { noteAttention } from './attention.js';
 import { type ScreenLooker, observeActivity, screenLooker } from './observe-activity.js';
-import { type IdentityObservation, type PeerStatus, observeForList, statusOf } from './observe-fleet.js';
+import { type IdentityObservation, type PeerStatus, observeFleet, observeForList, statusOf } from './observe-fleet.js';
 
 /** A live identity's activity (null when it is not live), its attention episode noted on the way. */
 export async function activityOf(ctx: AppContext, seen: IdentityObservation, nowMs: number, looker: ScreenLooker): Promise<ActivityVerdict | null> {
@@ -31,4 +32,16 @@ export async function fleetStatus(ctx: AppContext, registry: Registry): Promise<
   const observed = observeForList(ctx.paths, registry, now, { bin: ctx.config.tmuxBin, env: ctx.childEnv });
   const looker = lookerOf(ctx);
   return Promise.all(observed.map(async ({ seen, waiting }) => statusOf(seen, waiting, await activityOf(ctx, seen, now.getTime(), looker))));
+}
+
+/**
+ * One identity's activity now (null unless live), for a caller about to act on it: a
+ * delivery's gate, say. Its attention episode is noted on the way, as `list` does.
+ */
+export async function currentActivity(ctx: AppContext, peer: PeerRecord, runtime: string): Promise<ActivityVerdict | null> {
+  const now = ctx.now();
+  const identity = formatIdentity({ runtime, personality: peer.personality });
+  const one = { ...emptyRegistry(), peers: [{ ...peer, runtimes: [runtime] }] };
+  const seen = observeFleet(ctx.paths, one, now, { bin: ctx.config.tmuxBin, env: ctx.childEnv }, ['spawned']).identities.find((entry) => entry.identity === identity);
+  return seen === undefined ? null : activityOf(ctx, seen, now.getTime(), lookerOf(ctx));
 }

@@ -2,13 +2,9 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { uniqueSuffix } from '../../core/fs/unique-name.js';
 import { type Paths, eventsFileOf, stateDirOf } from '../../core/paths.js';
-import { loadRuntimes } from '../../runtimes/load-runtimes.js';
-import type { RuntimeTable } from '../../runtimes/runtime.js';
 import { readSessionEvents } from '../../transport/events/agent-events.js';
 import type { AgentEvent } from '../../transport/events/event-line.js';
-import { matchesLine } from '../../transport/screen/readiness.js';
-import { Sessions } from '../../transport/tmux/sessions.js';
-import { createTmuxRunner } from '../../transport/tmux/tmux-client.js';
+import type { ScreenCapturer } from './capture-screen.js';
 import { type ActivityVerdict, type EventWiring, type ScreenFacts, decideActivity, screenMatters } from './activity.js';
 
 /** What a live identity's activity is decided from, besides its events: its screen, asked only when needed. */
@@ -101,27 +97,8 @@ async function rememberScreen(file: string, seen: Seen): Promise<void> {
  * `runtimes.json` only leaves the screen out (the activity is then unknown).
  */
 export function screenLooker(input: LookerInput): ScreenLooker {
-  let table: Promise<RuntimeTable> | undefined;
-  let sessions: Sessions | undefined;
   const now = input.now ?? Date.now;
-  /** Null when the runtime has no patterns; undefined when the screen could not be had. */
-  const capture = async (identity: string, name: string): Promise<ScreenFacts | null | undefined> => {
-    table ??= loadRuntimes(input.paths.runtimes, input.nodeBin).catch(() => new Map());
-    const runtime = (await table).get(name);
-    if (runtime === undefined) return undefined;
-    if (runtime.ready === undefined && runtime.busy === undefined) return null;
-    sessions ??= new Sessions(createTmuxRunner(input.tmux.bin, input.tmux.env), input.paths);
-    try {
-      const { liveness, screen } = await sessions.look(identity);
-      if (liveness.state !== 'live') return undefined;
-      return {
-        busy: runtime.busy !== undefined && matchesLine(runtime.busy, screen),
-        ready: runtime.ready !== undefined && matchesLine(runtime.ready, screen),
-      };
-    } catch {
-      return undefined;
-    }
-  };
+  let capturer: Promise<ScreenCapturer> | undefined;
   return {
     async screenOf(identity, runtime, lastOutputMs) {
       const file = join(stateDirOf(input.paths, identity), SEEN_FILE);
@@ -130,7 +107,9 @@ export function screenLooker(input: LookerInput): ScreenLooker {
         if (known !== undefined) return known ?? undefined;
       }
       const capturedAt = now();
-      const facts = await capture(identity, runtime);
+      // Loaded on first need: tmux's runner and the runtime table cost a listing whose events decide everything.
+      capturer ??= import('./capture-screen.js').then((module) => module.screenCapturer(input));
+      const facts = await (await capturer)(identity, runtime);
       if (lastOutputMs !== undefined && facts !== undefined) await rememberScreen(file, { runtime, lastOutputMs, capturedAt, facts });
       return facts ?? undefined;
     },

@@ -2,6 +2,7 @@
 // write, its screen's patterns when events cannot decide, attention lines, and the daemon's
 // idle reaping by activity.
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type TestHome, tmux, waitFor } from '../../../helpers/cli.js';
@@ -10,6 +11,10 @@ import { scaled, testTimeoutFor } from '../../../helpers/deadline.js';
 import { expectOk, lifecycleLines, rowOf } from '../../../helpers/fleet.js';
 import { useHome } from '../../../helpers/use-home.js';
 import { DEMO_AGENT, livePeer, socketOf } from '../../../fixtures/messages.js';
+import { loadConfig } from '../../../../src/core/config.js';
+import { createContext } from '../../../../src/lifecycle/context/app-context.js';
+import { currentActivity } from '../../../../src/lifecycle/sessions/fleet-status.js';
+import { readRegistry } from '../../../../src/registry/read-registry.js';
 
 interface ActivityRow {
   readonly state: string;
@@ -28,6 +33,11 @@ async function activityRow(home: TestHome, identity: string): Promise<ActivityRo
   const row = (await rowOf(home, identity)) as unknown as ActivityRow | undefined;
   if (row === undefined) throw new Error(`no row for ${identity}`);
   return row;
+}
+
+function contextOf(home: TestHome) {
+  const env = { ...home.env };
+  return createContext({ config: loadConfig(env, homedir()), env, cwd: home.home, nodeBin: process.execPath });
 }
 
 const attentionLines = async (home: TestHome) => (await lifecycleLines(home)).filter((line) => line.includes(' ev=attention '));
@@ -51,6 +61,10 @@ describe('activity', () => {
       const waiting = await activityRow(home, 'demo-ann');
       expect(waiting).toMatchObject({ activity: 'needs-input', attention: DIALOG });
       expect(Date.parse(waiting.activitySince ?? '')).toBeGreaterThan(Date.now() - 60_000);
+      // The same, asked for one identity in process (what a delivery's gate asks).
+      const ctx = contextOf(home);
+      const peer = readRegistry(ctx.paths.registry).peers.find((one) => one.personality === 'ann');
+      expect(peer && (await currentActivity(ctx, peer, 'demo'))).toMatchObject({ activity: 'needs-input', attention: DIALOG, reason: 'dialog', source: 'events' });
       const table = await home.run(['list']);
       expectOk(table);
       // In a pipe: plain words, no colour.
