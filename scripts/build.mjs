@@ -142,6 +142,10 @@ await Promise.all([
     ...common,
     entryPoints: ['src/lifecycle/sessions/capture-screen.ts'],
     outfile: `${out}/capture-screen.cjs`,
+    // The runtime table names the demo agent's and the CLI's paths, as in the verbs (beside it here).
+    banner: {
+      js: 'var __iapeerDemoAgent = require("node:path").join(__dirname, "demo-agent.cjs"), __iapeerCli = require("node:path").join(__dirname, "cli.cjs");',
+    },
   }),
   build({
     ...common,
