@@ -89,3 +89,9 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   }
   return best?.name;
 }
+
+/** A submitted message, as send and queue --flush tell it; `unverified` says nothing could confirm it arrived. */
+export function deliveredPhrase(outcome: 'delivered' | 'woken-delivered' | 'unverified', identity: string): string {
+  if (outcome === 'unverified') return `submitted to ${identity}, unverified: nothing on its screen could confirm it arrived`;
+  return `${outcome === 'woken-delivered' ? 'woke and delivered to' : 'delivered to'} ${identity}`;
+}

@@ -89,7 +89,7 @@ export function createMcpServer(ctx: AppContext, options: McpServerOptions = {})
     {
       description:
         'Send a message to another peer, from you. A down peer is woken; a stopped or blocked one is refused. ' +
-        'The outcome is delivered, woken-delivered, or queued (the daemon delivers it later).',
+        'The outcome is delivered, woken-delivered, unverified (submitted, but nothing could confirm it arrived), or queued (the daemon delivers it later).',
       inputSchema: sendShape,
       annotations: { destructiveHint: false, openWorldHint: false },
     },

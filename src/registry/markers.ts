@@ -30,6 +30,8 @@ export const MarkerSchemas = {
     serverPid: z.number(),
     mode: z.enum(['fresh', 'resume']),
     cause: z.string(),
+    /** The session id iapeer gave the runtime or resumed (absent in markers older than it). */
+    sessionId: z.optional(z.nullable(z.string())),
   }),
   /** The strict readiness gate passed for the session spawned at `spawnedAt`. */
   ready: z.object({ spawnedAt: at }),

@@ -18,10 +18,14 @@ export function iapeerCliPath(): string {
 
 export const DEMO_PROMPT = 'demo> ';
 
+/** The Claude Code and Codex CLI versions the built-in claude and codex runtimes were checked against. */
+export { AGENT_VERSIONS } from './agent-versions.js';
+
 /**
  * The built-in runtimes: base commands, to which launchArgv adds their wiring (MCP server,
- * event hooks, session id). The claude and codex screen patterns are what Claude Code 2.1.330
- * and Codex CLI 0.169.0 draw (checked against the real programs by `npm run test:agents`).
+ * event hooks, session id). The claude and codex screen patterns are what Claude Code and
+ * Codex CLI draw at the versions of AGENT_VERSIONS (checked against the real programs by
+ * `npm run test:agents`).
  */
 export function builtinRuntimes(nodeBin: string): Runtime[] {
   const demo = [nodeBin, demoAgentPath()];

@@ -1,10 +1,12 @@
-// Throw-away HOMEs for the real agent CLIs (Claude Code 2.1.x, Codex CLI 0.169.x) pointed at
+// Throw-away HOMEs for the real agent CLIs (Claude Code and Codex CLI, at the versions of
+// src/runtimes/agent-versions.ts unless `npm run test:agents:latest` installed newer) pointed at
 // the loopback fake model API (fake-model-api.ts), so that each comes straight to its input
 // prompt: no login, onboarding, trust, theme, release-notes or update screen. See
 // FINDINGS.md for what was checked and why each key is there.
-import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { CLAUDE_CODE_VERSION } from '../../src/runtimes/agent-versions.js';
 
 /** A stdio MCP server to wire into the agent at launch. */
 export interface McpServerSpec {
@@ -52,6 +54,19 @@ export function installAgentsBinDir(env: NodeJS.ProcessEnv = process.env): strin
   return join(prefix, 'node_modules', '.bin');
 }
 
+/**
+ * The version of an npm package installed beside the bin dir (`<prefix>/node_modules/<pkg>`),
+ * or undefined.
+ */
+export function installedAgentVersion(pkg: string, binDir: string = installAgentsBinDir()): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(join(dirname(binDir), pkg, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof json.version === 'string' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `CI` set to anything but empty, `0` or `false`, as CI services set it. */
 function isCi(env: NodeJS.ProcessEnv): boolean {
   const value = env.CI?.trim().toLowerCase();
@@ -94,7 +109,7 @@ function makeHome(tmpRoot: string | undefined, prefix: string): string {
 // Claude Code
 
 /**
- * Claude Code 2.1.x. Keys of ~/.claude.json that skip a first-run screen:
+ * Claude Code. Keys of ~/.claude.json that skip a first-run screen:
  * - hasCompletedOnboarding: the theme picker + login/onboarding flow;
  * - customApiKeyResponses.approved: "Detected a custom API key… use it?" (last 20 chars);
  * - projects[cwd].hasTrustDialogAccepted: "Do you trust the files in this folder?";
@@ -108,8 +123,11 @@ function makeHome(tmpRoot: string | undefined, prefix: string): string {
 export function claudeHome(opts: AgentHomeOptions & { readonly version?: string }): AgentLaunch {
   const home = makeHome(opts.tmpRoot, 'iapeer-claude-home-');
   const cwd = realpathSync(opts.cwd);
-  const bin = join(opts.binDir ?? installAgentsBinDir(), 'claude');
-  const version = opts.version ?? '2.1.330';
+  const binDir = opts.binDir ?? installAgentsBinDir();
+  const bin = join(binDir, 'claude');
+  // The release notes "seen" are those of the installed version (the pinned one, or the newest
+  // under test:agents:latest): older ones would show the notes screen at start.
+  const version = opts.version ?? installedAgentVersion('@anthropic-ai/claude-code', binDir) ?? CLAUDE_CODE_VERSION;
   const key = FAKE_ANTHROPIC_KEY;
   const claudeJson = {
     numStartups: 1,
@@ -192,7 +210,7 @@ export function claudeHome(opts: AgentHomeOptions & { readonly version?: string 
 const tomlString = (s: string): string => JSON.stringify(s); // JSON escapes are valid TOML basic-string escapes
 
 /**
- * Codex CLI 0.169.x. ~/.codex/config.toml selects a custom provider "fake" (Responses wire
+ * Codex CLI. ~/.codex/config.toml selects a custom provider "fake" (Responses wire
  * API at the fake server; no OpenAI login needed because requires_openai_auth is false),
  * trusts the cwd, never asks for approval, and turns off the update check and notices.
  * The MCP server is added with `-c mcp_servers.<name>.…` overrides at launch.

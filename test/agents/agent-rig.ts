@@ -34,6 +34,8 @@ export interface AgentRig {
   send(body: string, peer?: string): Promise<Sent>;
   /** The agent's screen as drawn (`capture-pane -p -N`), or '' when there is no server. */
   screen(identity?: string): string;
+  /** The screen and the cursor on it, read in one tmux call (as iapeer's own look reads them). */
+  look(identity?: string): { screen: string; cursor: { x: number; y: number } | undefined };
   /** Types text into the agent's composer as keystrokes (no paste). */
   type(text: string): void;
   close(): Promise<void>;
@@ -85,9 +87,24 @@ export async function startRig(cli: AgentCli): Promise<AgentRig> {
         return '';
       }
     };
+    const look = (id: string = identity): { screen: string; cursor: { x: number; y: number } | undefined } => {
+      try {
+        const out = execFileSync(
+          'tmux',
+          ['-u', '-S', join(sockDir, id), 'display-message', '-p', '-t', '%0', '#{cursor_x},#{cursor_y}', ';', 'capture-pane', '-p', '-N', '-t', '%0'],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 },
+        );
+        const newline = out.indexOf('\n');
+        const [x, y] = out.slice(0, newline).split(',').map(Number);
+        return { screen: out.slice(newline + 1), cursor: x === undefined || y === undefined ? undefined : { x, y } };
+      } catch {
+        return { screen: '', cursor: undefined };
+      }
+    };
     return {
       cli,
       home,
+      look,
       api,
       cwd,
       env,

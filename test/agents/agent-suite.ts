@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRuntimes } from '../../src/runtimes/builtin-runtimes.js';
 import type { Runtime } from '../../src/runtimes/runtime.js';
-import { anyLineMatches, composerState } from '../../src/transport/screen/composer.js';
+import { anyLineMatches, composerState, showsBusy } from '../../src/transport/screen/composer.js';
 import { agentsToTest } from './agent-homes.js';
 import { type AgentCli, type AgentRig, type Sent, deliverEvents, demoTranscript, occurrences, ok, startRig, waitForConversation } from './agent-rig.js';
 import { waitFor } from '../helpers/cli.js';
@@ -45,8 +45,8 @@ function sendToPeerCall(cli: AgentCli, to: string, message: string) {
 }
 
 /**
- * What the model receives of a message: Claude Code 2.1.330 turns each tab of a paste into
- * four spaces; Codex 0.169.0 keeps it.
+ * What the model receives of a message: Claude Code turns each tab of a paste into four
+ * spaces; Codex CLI keeps it (at the versions of src/runtimes/agent-versions.ts).
  */
 function asReceived(cli: AgentCli, text: string): string {
   return cli === 'claude' ? text.replace(/\t/g, '    ') : text;
@@ -54,7 +54,7 @@ function asReceived(cli: AgentCli, text: string): string {
 
 export function describeAgent(cli: AgentCli): void {
   const runtime = runtimeOf(cli);
-  const knobs = { composer: runtime.composer, composerEmpty: runtime.composerEmpty };
+  const knobs = { ready: runtime.ready, composer: runtime.composer, composerEmpty: runtime.composerEmpty };
 
   // Throws under CI when the CLIs are missing: the file then fails instead of skipping.
   describe.skipIf(!agentsToTest())(`${cli} driven by iapeer`, () => {
@@ -91,6 +91,11 @@ export function describeAgent(cli: AgentCli): void {
       expect(slow.outcome).toBe('delivered');
       await waitFor(() => rig.api.inFlight() > 0 && rig.api.conversation().some((t) => t.includes(slow.text)), 'the slow turn to start', scaled(30_000), 100);
       await waitFor(() => anyLineMatches(runtime.busy ?? /$^/, rig.screen()), `the busy pattern to match\n${rig.screen()}`, scaled(10_000), 100);
+      // Busy is judged on the lines around the composer, from the cursor's line.
+      await waitFor(() => {
+        const seen = rig.look();
+        return seen.cursor !== undefined && showsBusy(seen.screen, { ...knobs, busy: runtime.busy }, seen.cursor);
+      }, `the busy pattern near the composer\n${rig.screen()}`, scaled(10_000), 100);
       const during = await rig.send('sent while busy\nsecond line');
       expect(during.outcome).toBe('delivered');
       const seen = await waitForConversation(rig.api, [slow.text, during.text], scaled(60_000));
@@ -100,7 +105,7 @@ export function describeAgent(cli: AgentCli): void {
       expect(all.indexOf(slow.text)).toBeLessThan(all.indexOf(during.text));
       expect(ok(await rig.run(['queue', '--json']), 'queue').stdout).not.toContain(during.id);
       // One delivery, not a retry after a failed one.
-      expect(deliverEvents(rig.home.home, during.id)).toEqual([expect.stringMatching(/\boutcome=delivered\b/)]);
+      expect(deliverEvents(rig.home.home, during.id)).toEqual([expect.stringMatching(/\boutcome=delivered confirmed=screen$/)]);
     });
 
     it('sends to another peer through its iapeer MCP tool', async () => {
@@ -138,12 +143,24 @@ export function describeAgent(cli: AgentCli): void {
       );
       expect(anyLineMatches(runtime.ready ?? /$^/, idle)).toBe(true);
       expect(composerState(idle, knobs)).toBe('empty');
+      // Judged where the composer is, from the cursor's line, as delivery judges it.
+      const idleLook = await waitFor(() => {
+        const seen = rig.look();
+        return seen.cursor !== undefined && composerState(seen.screen, knobs, seen.cursor) === 'empty' ? seen : undefined;
+      }, `the cursor at an empty composer\n${rig.screen()}`, scaled(10_000), 100);
+      expect(runtime.ready?.test(idleLook.screen.split('\n')[idleLook.cursor?.y ?? -1] ?? '')).toBe(true);
+      expect(showsBusy(idleLook.screen, { ...knobs, busy: runtime.busy }, idleLook.cursor)).toBe(false);
       rig.type('a draft nobody sent');
       const drafted = await waitFor(() => {
         const screen = rig.screen();
         return screen.includes('a draft nobody sent') && composerState(screen, knobs) === 'holds-text' ? screen : undefined;
       }, `the composer to show the draft\n${rig.screen()}`, scaled(10_000), 100);
       expect(composerState(drafted, knobs)).toBe('holds-text');
+      const draftLook = await waitFor(() => {
+        const seen = rig.look();
+        return seen.cursor !== undefined && composerState(seen.screen, knobs, seen.cursor) === 'holds-text' ? seen : undefined;
+      }, `the draft judged from the cursor's line\n${rig.screen()}`, scaled(10_000), 100);
+      expect(draftLook.screen.split('\n')[draftLook.cursor?.y ?? -1]).toContain('a draft nobody sent');
       expect(anyLineMatches(runtime.ready ?? /$^/, drafted)).toBe(false);
       // Someone's draft is never pasted into: the message waits in the queue.
       const asked = rig.api.requests.length;

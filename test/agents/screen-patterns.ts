@@ -1,5 +1,6 @@
 // Proposed screen patterns for the built-in `claude` and `codex` runtimes, from what
-// Claude Code 2.1.330 and Codex CLI 0.169.0 draw in tmux (see FINDINGS.md). Each pattern is
+// Claude Code and Codex CLI draw in tmux (see FINDINGS.md; the versions checked:
+// src/runtimes/agent-versions.ts; each screen's banner names the one that drew it). Each pattern is
 // matched line by line against `tmux capture-pane -p -N` output (trailing spaces kept);
 // a screen "matches" when any line does. The screens in ./screens/ are the evidence.
 import { readFileSync } from 'node:fs';

@@ -10,6 +10,7 @@ export interface TranscriptEntry {
   readonly identity: string;
   readonly text?: string;
   readonly mode?: string;
+  readonly sessionId?: string;
 }
 
 /** The demo agent's transcript in a working directory. */
@@ -42,6 +43,7 @@ export interface ListRow {
   readonly alwaysOn: boolean;
   readonly description: string;
   readonly waiting: number;
+  readonly sessionId: string | null;
 }
 
 export async function listJson(home: TestHome): Promise<ListRow[]> {

@@ -2,7 +2,7 @@ import { flushNow } from '../../lifecycle/messages/flush-now.js';
 import { type QueueRow, listQueue } from '../../lifecycle/messages/list-queue.js';
 import type { Verb } from '../context-from-env.js';
 import type { Io } from '../io.js';
-import { formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
+import { deliveredPhrase, formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
 
 export interface QueueOptions {
   readonly json: boolean;
@@ -38,7 +38,7 @@ export async function queue(options: QueueOptions, { ctx, io }: Verb): Promise<v
   const { delivered, left } = await flushNow(ctx);
   if (options.json) return printJson(io, { delivered, left });
   for (const { id, identity, outcome } of delivered) {
-    printLine(io, `${id}: ${outcome === 'woken-delivered' ? 'woke and delivered to' : 'delivered to'} ${identity}`);
+    printLine(io, `${id}: ${deliveredPhrase(outcome, identity)}`);
   }
   if (left.length > 0) return printRows(io, left, ctx.now().getTime());
   printLine(io, delivered.length > 0 ? 'no messages left waiting' : 'no messages waiting');

@@ -5,7 +5,7 @@ import { MAX_TEXT_BYTES } from '../../core/limits.js';
 import { sendToMany } from '../../lifecycle/messages/send-many.js';
 import { type SendResult, sendMessage } from '../../lifecycle/messages/send-message.js';
 import type { Verb } from '../context-from-env.js';
-import { printJson, printLine, shown } from '../output.js';
+import { deliveredPhrase, printJson, printLine, shown } from '../output.js';
 
 export interface SendOptions {
   /** One target keeps the one-object output; several (or --all) print one line or object each. */
@@ -52,7 +52,7 @@ function sentLine(result: SendResult): string {
   const what =
     result.outcome === 'queued'
       ? `queued for ${result.identity} (${shown(result.reason ?? 'waiting')}); the daemon delivers it when it can`
-      : `${result.outcome === 'woken-delivered' ? 'woke and delivered to' : 'delivered to'} ${result.identity}`;
+      : deliveredPhrase(result.outcome, result.identity);
   return `${result.id}: ${what}`;
 }
 

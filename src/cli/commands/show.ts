@@ -52,7 +52,8 @@ function deathsLine(row: IdentityView): string {
 }
 
 function identityLines(row: IdentityView, paint: (code: number, text: string) => string): string[] {
-  const session = row.spawned === null ? 'never started' : `${row.state === 'live' ? 'started' : 'last started'} ${row.spawned.at} (${row.spawned.mode}, ${shown(row.spawned.cause)})`;
+  const started = row.spawned === null ? 'never started' : `${row.state === 'live' ? 'started' : 'last started'} ${row.spawned.at} (${row.spawned.mode}, ${shown(row.spawned.cause)})`;
+  const session = row.sessionId === null ? started : `${started}, session ${shown(row.sessionId)}`;
   return [
     `${row.identity}  ${stateLine(row, paint)}`,
     ...fields([

@@ -1,7 +1,10 @@
 import type { LogValue } from '../../core/text/logfmt.js';
 
+/** `hook`: the runtime reported the message's id; `screen`: its composer let go of it; `cursor`: the cursor's line did. */
+export type DeliverConfirmation = 'hook' | 'screen' | 'cursor' | 'none';
+
 export type WakeMode = 'fresh' | 'resume';
-export type WakeCause = 'first-start' | 'idle-reaped' | 'crash-or-self-close' | 'self-fresh' | 'operator';
+export type WakeCause = 'first-start' | 'idle-reaped' | 'no-session' | 'crash-or-self-close' | 'self-fresh' | 'operator';
 
 /** Every decision iapeer records. Field order on the line is FIELD_ORDER, not object order. */
 export type LifecycleEvent =
@@ -14,7 +17,15 @@ export type LifecycleEvent =
       outcome?: 'fresh-next-msg' | 'eager-relaunch' | 'blocked';
       exit?: number;
     }
-  | { ev: 'wake'; personality: string; runtime: string; mode: WakeMode; cause: WakeCause }
+  | {
+      ev: 'wake';
+      personality: string;
+      runtime: string;
+      mode: WakeMode;
+      cause: WakeCause;
+      /** The runtime's session id: the one given to a fresh start, or the one resumed. */
+      session?: string;
+    }
   | { ev: 'blocker'; identity: string; deaths: number; window: string }
   | { ev: 'add'; personality: string; action: 'created' | 'updated'; runtimes: string }
   | { ev: 'start'; identity: string; outcome: 'woken' | 'already-live' }
@@ -26,7 +37,21 @@ export type LifecycleEvent =
       ev: 'deliver';
       identity: string;
       id: string;
-      outcome: 'delivered' | 'woken-delivered' | 'queued' | 'waiting-draft' | 'retry-later' | 'set-aside' | 'refused' | 'dropped' | 'requeued';
+      outcome:
+        | 'delivered'
+        | 'woken-delivered'
+        | 'unverified'
+        | 'queued'
+        | 'waiting-draft'
+        | 'waiting-input'
+        | 'waiting-busy'
+        | 'retry-later'
+        | 'set-aside'
+        | 'refused'
+        | 'dropped'
+        | 'requeued';
+      /** How the delivery was confirmed; `none` on every line that is no confirmed delivery. */
+      confirmed: DeliverConfirmation;
       reason?: string;
       /** For the operator's drop and retry (`iapeer queue drop|retry`): where the message was. */
       was?: 'waiting' | 'set-aside';
@@ -44,9 +69,11 @@ export const FIELD_ORDER = [
   'action',
   'mode',
   'cause',
+  'session',
   'age',
   'reason',
   'outcome',
+  'confirmed',
   'exit',
   'deaths',
   'window',

@@ -7,6 +7,7 @@ export const DEFAULT_ENTER_RETRIES = 3;
 /** The runtime's delivery settings, as the transport layer takes them. */
 export function deliveryKnobsOf(runtime: Runtime): DeliveryKnobs {
   return {
+    ready: runtime.ready,
     composer: runtime.composer,
     composerEmpty: runtime.composerEmpty,
     busy: runtime.busy,

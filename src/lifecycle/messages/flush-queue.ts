@@ -7,15 +7,17 @@ import type { PeerRecord, Registry } from '../../registry/schema.js';
 import { deliverText } from '../../transport/screen/deliver-text.js';
 import type { QueuedMessage } from '../../transport/queue/queue-store.js';
 import { CANNOT_START_RETRY_MS, DRAFT_RETRY_MS, nextAttemptAt, shouldSetAside } from '../../transport/queue/queue-policy.js';
+import { type DeliveredHow, deliveredHow } from './delivered-how.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import type { AppContext } from '../context/app-context.js';
 import { lockDelivery } from '../context/locks.js';
 import { type SessionContext, runtimeOf, withSessions } from '../context/session-context.js';
 import { ensureReady, isMarkedReady, wakePeer } from '../sessions/wake-peer.js';
 import { deliveryKnobsOf } from './delivery-knobs.js';
+import { agentReportOf } from './agent-report.js';
 import { cannotHeal, cannotStartReason } from '../sessions/spawn-check.js';
 
-export type DeliveredHow = 'delivered' | 'woken-delivered';
+export type { DeliveredHow };
 
 export interface Delivered {
   readonly identity: string;
@@ -159,12 +161,14 @@ async function flushIdentity(
       return cannotStart(error);
     }
     let current: QueuedMessage = message;
+    const report = agentReportOf(ctx, identity, runtime);
     const deliver = () =>
       deliverText(ctx.sessions, identity, { id: message.id, text: message.text, pastedBefore: pastedInThisSession(markers.spawned, message) }, deliveryKnobsOf(runtime), {
         beforePaste: async () => {
           current = { ...current, pastedAt: ctx.now().toISOString() };
           await ctx.queue.write(current);
         },
+        ...(report === undefined ? {} : { reported: (id: string) => report.reported(id) }),
       });
     // A session that passed the readiness gate is tried at once: one look tells whether it is still live.
     let result = isMarkedReady(markers) ? await deliver() : undefined;
@@ -201,18 +205,21 @@ async function flushIdentity(
       }
       result = await deliver();
     }
-    if (result.outcome === 'delivered') {
+    const submitted = deliveredHow(result, woke, result.outcome === 'delivered' && result.confirmed !== 'hook' && report !== undefined && (await report.reports()));
+    if (submitted !== undefined) {
+      // Submitted, confirmed or not: never pasted again.
       await ctx.queue.remove(message);
-      const how: DeliveredHow = woke ? 'woken-delivered' : 'delivered';
-      outcomes.delivered.set(message.id, { identity, outcome: how });
-      await ctx.log.write({ ev: 'deliver', identity, id: message.id, outcome: how });
+      outcomes.delivered.set(message.id, { identity, outcome: submitted.outcome });
+      await ctx.log.write({ ev: 'deliver', identity, id: message.id, outcome: submitted.outcome, confirmed: submitted.confirmed });
       if (message.id === options.until) return;
       continue;
     }
-    if (result.outcome === 'draft') {
-      await ctx.queue.write({ ...current, nextAttemptAt: new Date(now.getTime() + DRAFT_RETRY_MS).toISOString(), lastError: 'a draft is in the composer' });
-      await ctx.log.write({ ev: 'deliver', identity, id: message.id, outcome: 'waiting-draft' });
-      return hold('a draft is in the composer');
+    if (result.outcome === 'draft' || result.outcome === 'gated') {
+      const why = result.outcome === 'draft' ? 'a draft is in the composer' : result.reason === 'busy' ? 'it is busy' : 'it needs input';
+      const outcome = result.outcome === 'draft' ? 'waiting-draft' : result.reason === 'busy' ? 'waiting-busy' : 'waiting-input';
+      await ctx.queue.write({ ...current, nextAttemptAt: new Date(now.getTime() + DRAFT_RETRY_MS).toISOString(), lastError: why });
+      await ctx.log.write({ ev: 'deliver', identity, id: message.id, outcome, confirmed: 'none' });
+      return hold(why);
     }
     if (result.outcome === 'pasted-unseen') {
       await setAside(ctx, current, 'pasted before an interruption but not seen on screen; not pasted again: resend it if the peer did not get it');
@@ -232,7 +239,7 @@ async function flushIdentity(
 async function waitForFix(ctx: AppContext, message: QueuedMessage, reason: string): Promise<boolean> {
   const newEpisode = message.lastError !== reason;
   await ctx.queue.write({ ...message, lastError: reason, nextAttemptAt: new Date(ctx.now().getTime() + CANNOT_START_RETRY_MS).toISOString() });
-  if (newEpisode) await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', reason });
+  if (newEpisode) await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', confirmed: 'none', reason });
   return newEpisode;
 }
 
@@ -240,10 +247,10 @@ async function failed(ctx: AppContext, message: QueuedMessage, why: string): Pro
   const attempts = message.attempts + 1;
   if (shouldSetAside(attempts)) return setAside(ctx, { ...message, attempts }, why);
   await ctx.queue.write({ ...message, attempts, lastError: why, nextAttemptAt: nextAttemptAt(attempts, ctx.now().getTime()).toISOString() });
-  await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', reason: why });
+  await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', confirmed: 'none', reason: why });
 }
 
 async function setAside(ctx: AppContext, message: QueuedMessage, why: string): Promise<void> {
   await ctx.queue.setAside(message, why);
-  await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'set-aside', reason: why });
+  await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'set-aside', confirmed: 'none', reason: why });
 }

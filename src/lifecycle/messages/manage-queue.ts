@@ -82,7 +82,7 @@ export async function showQueued(ctx: AppContext, id: string): Promise<ShownMess
 
 async function dropOne(ctx: AppContext, located: QueuedFile): Promise<void> {
   await ctx.queue.drop(located);
-  await ctx.log.write({ ev: 'deliver', identity: located.identity, id: located.id, outcome: 'dropped', was: whereOf(located) });
+  await ctx.log.write({ ev: 'deliver', identity: located.identity, id: located.id, outcome: 'dropped', confirmed: 'none', was: whereOf(located) });
 }
 
 /** `queue drop <id>…`: the messages deleted, each logged `ev=deliver … outcome=dropped`. */
@@ -140,6 +140,6 @@ export async function retryQueued(ctx: AppContext, ids: readonly string[]): Prom
       throw new RefusedError(`${located.identity} is no longer registered, so the message would only be set aside again; drop it: iapeer queue drop ${located.id}`);
     }
     await ctx.queue.requeue(inLine(message, located.setAside, ctx.now()));
-    await ctx.log.write({ ev: 'deliver', identity: located.identity, id: located.id, outcome: 'requeued', was: whereOf(located) });
+    await ctx.log.write({ ev: 'deliver', identity: located.identity, id: located.id, outcome: 'requeued', confirmed: 'none', was: whereOf(located) });
   });
 }

@@ -31,7 +31,7 @@ export interface SendResult {
   readonly id: string;
   readonly target: string;
   readonly identity: string;
-  readonly outcome: 'delivered' | 'woken-delivered' | 'queued';
+  readonly outcome: 'delivered' | 'woken-delivered' | 'unverified' | 'queued';
   /** Why a queued message is waiting. */
   readonly reason?: string;
 }
@@ -147,7 +147,7 @@ export async function sendChecked(checked: CheckedSend, target: string, { peer, 
       await ctx.queue.enqueue(message);
     } catch (error) {
       // The bound of the queue: a new message is refused, on record, and no older one is dropped.
-      if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: 'queue full' });
+      if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', confirmed: 'none', reason: 'queue full' });
       throw error;
     }
     const down = checked.noWake && (await ctx.sessions.inspect(identity)).state !== 'live';
@@ -160,11 +160,11 @@ export async function sendChecked(checked: CheckedSend, target: string, { peer, 
     if (stuck) {
       // Waiting cannot cure it: refused like a send to a stopped peer, and taken back out of the queue.
       await ctx.queue.remove(message);
-      await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', reason: stuck.reason });
+      await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', confirmed: 'none', reason: stuck.reason });
       throw new RefusedError(`nothing was sent or queued: ${identity} cannot start: ${stuck.reason}`, stuck.error.code, { cause: stuck.error });
     }
     const reason = report === undefined ? `${identity} is down and --no-wake was given` : (report.waiting.get(identity) ?? 'waiting');
-    await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', reason });
-    return { id, target, identity, outcome: 'queued', reason };
+    await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'queued', confirmed: 'none', reason });
+    return { id, target, identity, outcome: 'queued', confirmed: 'none', reason };
   });
 }

@@ -63,7 +63,7 @@ async function dropMessages(ctx: AppContext, identities: readonly string[]): Pro
   let setAside = 0;
   for (const identity of identities) {
     const dropped = await ctx.queue.dropAll(identity);
-    for (const id of [...dropped.waiting, ...dropped.setAside]) await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'dropped', reason: 'removed' });
+    for (const id of [...dropped.waiting, ...dropped.setAside]) await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'dropped', confirmed: 'none', reason: 'removed' });
     waiting += dropped.waiting.length;
     setAside += dropped.setAside.length;
   }

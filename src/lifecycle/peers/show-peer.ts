@@ -55,7 +55,7 @@ export async function showPeer(ctx: AppContext, word: string): Promise<PeerView>
       const { markers } = seen;
       const deaths = markers.deaths ?? [];
       return {
-        ...statusOf(seen, await ctx.queue.depth(seen.identity), await activityOf(ctx, seen, now.getTime(), looker)),
+        ...statusOf(seen, await ctx.queue.depth(seen.identity), ctx.paths, await activityOf(ctx, seen, now.getTime(), looker)),
         spawned: markers.spawned ? { at: markers.spawned.at, mode: markers.spawned.mode, cause: markers.spawned.cause } : null,
         stoppedAt: markers.stopped?.at ?? null,
         blocked: markers.blocked ?? null,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
@@ -88,6 +89,8 @@ export async function noteAttention(paths: Paths, log: LifecycleLog, identity: s
   const dir = stateDirOf(paths, identity);
   const episode = episodeOf(verdict);
   try {
+    // The usual case, checked without a round trip: nothing needs anyone, nothing was open.
+    if (episode === undefined && !existsSync(join(dir, OPEN))) return;
     if (episode === undefined) {
       if (await closeEpisode(dir)) await log.write({ ev: 'attention', identity, action: 'cleared' });
       return;

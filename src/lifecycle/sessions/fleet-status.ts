@@ -1,4 +1,7 @@
 import { formatIdentity } from '../../core/names.js';
+import { eventsFileOf } from '../../core/paths.js';
+import type { AgentEvent } from '../../transport/events/event-line.js';
+import { readSessionEventsSync } from '../../transport/events/agent-events.js';
 import { type PeerRecord, type Registry, emptyRegistry } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import type { ActivityVerdict } from './activity.js';
@@ -7,7 +10,13 @@ import { type ScreenLooker, observeActivity, screenLooker } from './observe-acti
 import { type IdentityObservation, type PeerStatus, observeFleet, observeForList, statusOf } from './observe-fleet.js';
 
 /** A live identity's activity (null when it is not live), its attention episode noted on the way. */
-export async function activityOf(ctx: AppContext, seen: IdentityObservation, nowMs: number, looker: ScreenLooker): Promise<ActivityVerdict | null> {
+export async function activityOf(
+  ctx: AppContext,
+  seen: IdentityObservation,
+  nowMs: number,
+  looker: ScreenLooker,
+  events?: readonly AgentEvent[],
+): Promise<ActivityVerdict | null> {
   const spawnedAt = seen.markers.spawned === undefined ? Number.NaN : Date.parse(seen.markers.spawned.at);
   const verdict = seen.live
     ? await observeActivity(
@@ -15,6 +24,7 @@ export async function activityOf(ctx: AppContext, seen: IdentityObservation, now
         { identity: seen.identity, runtime: seen.runtime, spawnedAtMs: Number.isNaN(spawnedAt) ? undefined : spawnedAt, lastOutputMs: seen.lastOutputMs },
         nowMs,
         looker,
+        events,
       )
     : null;
   await noteAttention(ctx.paths, ctx.log, seen.identity, verdict);
@@ -31,7 +41,13 @@ export async function fleetStatus(ctx: AppContext, registry: Registry): Promise<
   const now = ctx.now();
   const observed = observeForList(ctx.paths, registry, now, { bin: ctx.config.tmuxBin, env: ctx.childEnv });
   const looker = lookerOf(ctx);
-  return Promise.all(observed.map(async ({ seen, waiting }) => statusOf(seen, waiting, await activityOf(ctx, seen, now.getTime(), looker))));
+  return Promise.all(
+    observed.map(async ({ seen, waiting }) => {
+      // Read once for both the activity and the session id.
+      const events = seen.live ? readSessionEventsSync(eventsFileOf(ctx.paths, seen.identity)) : undefined;
+      return statusOf(seen, waiting, ctx.paths, await activityOf(ctx, seen, now.getTime(), looker, events), events);
+    }),
+  );
 }
 
 /**

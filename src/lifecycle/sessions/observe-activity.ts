@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { uniqueSuffix } from '../../core/fs/unique-name.js';
 import { type Paths, eventsFileOf, stateDirOf } from '../../core/paths.js';
-import { readSessionEvents } from '../../transport/events/agent-events.js';
+import { readSessionEventsSync } from '../../transport/events/agent-events.js';
 import type { AgentEvent } from '../../transport/events/event-line.js';
 import type { ScreenCapturer } from './capture-screen.js';
 import { type ActivityVerdict, type EventWiring, type ScreenFacts, decideActivity, screenMatters } from './activity.js';
@@ -25,18 +25,17 @@ function wiringOf(runtime: string): EventWiring | undefined {
   return runtime === 'claude' || runtime === 'codex' || runtime === 'demo' ? runtime : undefined;
 }
 
-async function sessionEvents(paths: Paths, identity: string): Promise<AgentEvent[]> {
-  try {
-    return await readSessionEvents(eventsFileOf(paths, identity));
-  } catch {
-    // An unreadable events file is no events: the screen decides.
-    return [];
-  }
-}
-
-/** A live identity's activity: its events, and its screen only when they cannot decide alone. */
-export async function observeActivity(paths: Paths, live: LiveIdentity, nowMs: number, looker: ScreenLooker): Promise<ActivityVerdict> {
-  const events = await sessionEvents(paths, live.identity);
+/**
+ * A live identity's activity: its last session's events (read here unless given), and its
+ * screen only when they cannot decide alone. An unreadable events file is no events.
+ */
+export async function observeActivity(
+  paths: Paths,
+  live: LiveIdentity,
+  nowMs: number,
+  looker: ScreenLooker,
+  events: readonly AgentEvent[] = readSessionEventsSync(eventsFileOf(paths, live.identity)),
+): Promise<ActivityVerdict> {
   const facts = { events, wiring: wiringOf(live.runtime), spawnedAtMs: live.spawnedAtMs, lastOutputMs: live.lastOutputMs, nowMs };
   const screen = screenMatters(facts) ? await looker.screenOf(live.identity, live.runtime, live.lastOutputMs) : undefined;
   return decideActivity({ ...facts, screen });

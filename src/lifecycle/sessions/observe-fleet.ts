@@ -3,12 +3,14 @@ import { uptime } from 'node:os';
 import { type MarkerName, type Markers, assertStateRootSafe, readMarkers } from '../../registry/markers.js';
 import { type PeerState, idleSeconds, peerState } from './peer-state.js';
 import type { Activity, ActivityVerdict } from './activity.js';
+import { type AgentEvent, sessionIdOf } from '../../transport/events/event-line.js';
 import type { PeerRecord, Registry } from '../../registry/schema.js';
 import { formatIdentity } from '../../core/names.js';
 import { type Paths, socketPathOf, stateDirOf } from '../../core/paths.js';
 import { isProcessAlive } from '../../core/process/process.js';
 import { QueueStore } from '../../transport/queue/queue-store.js';
 import { type TmuxCommand, askLivePaneSync } from '../../transport/tmux/socket-probe.js';
+import { lastSessionIdSync } from './session-id.js';
 
 export interface PeerStatus {
   readonly personality: string;
@@ -27,6 +29,8 @@ export interface PeerStatus {
   readonly description: string;
   /** Messages waiting in its queue (set-aside ones not counted). */
   readonly waiting: number;
+  /** The runtime's session id of its current or last session (what a resume continues), if known. */
+  readonly sessionId: string | null;
 }
 
 interface Probe {
@@ -168,7 +172,14 @@ export function observeForList(paths: Paths, registry: Registry, now: Date, tmux
 }
 
 /** What `list` says of an observed identity (`show` says the same); its activity is decided apart (fleet-status.ts). */
-export function statusOf(seen: IdentityObservation, waiting: number, activity: ActivityVerdict | null = null): PeerStatus {
+export function statusOf(
+  seen: IdentityObservation,
+  waiting: number,
+  paths: Paths,
+  activity: ActivityVerdict | null = null,
+  /** The last session's events when the caller has read them already. */
+  events?: readonly AgentEvent[],
+): PeerStatus {
   const live = seen.live && activity !== null;
   return {
     personality: seen.peer.personality,
@@ -183,6 +194,7 @@ export function statusOf(seen: IdentityObservation, waiting: number, activity: A
     alwaysOn: seen.peer.alwaysOn,
     description: seen.peer.description,
     waiting,
+    sessionId: events === undefined ? lastSessionIdSync(paths, seen.identity) : (sessionIdOf(events) ?? null),
   };
 }
 

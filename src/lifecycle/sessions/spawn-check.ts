@@ -4,6 +4,7 @@ import { isDirectory } from '../../core/paths.js';
 import { findExecutable } from '../../core/process/process.js';
 import type { PeerRecord } from '../../registry/schema.js';
 import type { Runtime } from '../../runtimes/runtime.js';
+import { substituteTokens } from '../../runtimes/argv-tokens.js';
 import type { WakeMode } from '../log/events.js';
 import { type SessionContext, runtimeOf } from '../context/session-context.js';
 
@@ -31,11 +32,6 @@ export function sessionValuesOf(ctx: SessionContext, identity: string): Readonly
   return { PEER_IDENTITY: identity, IAPEER_HOME: ctx.paths.home, IAPEER_SOCK_DIR: ctx.paths.sockDir };
 }
 
-/** `@PEER_IDENTITY@` and its kin in a runtime's argv become the session's values, JSON-escaped (see builtin-runtimes.ts). */
-export function withTokens(argv: readonly string[], values: Readonly<Record<string, string>>): string[] {
-  return argv.map((arg) => arg.replace(/@(PEER_IDENTITY|IAPEER_HOME|IAPEER_SOCK_DIR)@/g, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1)));
-}
-
 /** Refuses a spawn that cannot work: the working directory is gone, or the command is not on PATH. */
 export async function checkCanSpawn(ctx: SessionContext, peer: SpawnTarget, argv: readonly string[], runtime: Runtime): Promise<void> {
   if (!(await isDirectory(peer.cwd))) {
@@ -54,5 +50,5 @@ export async function checkCanSpawn(ctx: SessionContext, peer: SpawnTarget, argv
 export async function checkSpawnable(ctx: SessionContext, peer: SpawnTarget, runtimeName: string, mode: WakeMode): Promise<void> {
   const runtime = await runtimeOf(ctx, runtimeName);
   const values = sessionValuesOf(ctx, formatIdentity({ runtime: runtimeName, personality: peer.personality }));
-  await checkCanSpawn(ctx, peer, withTokens(mode === 'resume' ? runtime.resume : runtime.fresh, values), runtime);
+  await checkCanSpawn(ctx, peer, substituteTokens(mode === 'resume' ? runtime.resume : runtime.fresh, values), runtime);
 }

@@ -17,6 +17,11 @@ export interface WakeFacts {
   readonly everSpawned: boolean;
   /** Kept up by its own OS service: nothing else wakes it on its own accord. */
   readonly alwaysOn: boolean;
+  /**
+   * Its runtime resumes by session id and none is recorded for its last session: a resume
+   * could only take some other conversation (the most recent in the directory), so it starts fresh.
+   */
+  readonly sessionMissing: boolean;
 }
 
 export type WakeDecision =
@@ -59,7 +64,7 @@ export function decideWake(facts: WakeFacts, trigger: WakeTrigger): WakeDecision
   });
   if (trigger === 'launch') return spawn('fresh', facts.newEager ? 'self-fresh' : 'operator');
   if (facts.newEager) return spawn('fresh', 'self-fresh');
-  if (facts.idleReaped) return spawn('resume', 'idle-reaped');
+  if (facts.idleReaped) return facts.sessionMissing ? spawn('fresh', 'no-session') : spawn('resume', 'idle-reaped');
   if (!facts.everSpawned) return spawn('fresh', 'first-start');
   if (facts.stopped) return spawn('fresh', 'operator');
   return spawn('fresh', 'crash-or-self-close');

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { lockIdentities } from '../context/locks.js';
 import type { WakeCause, WakeMode } from '../log/events.js';
 import { type MarkerValue, type Markers, clearMarkers, readMarkers, writeMarker } from '../../registry/markers.js';
-import { type WakeTrigger, decideWake } from './wake-decision.js';
+import { type WakeFacts, type WakeTrigger, decideWake } from './wake-decision.js';
 import type { PeerRecord } from '../../registry/schema.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import { RuntimeEndedError, waitUntilReady } from '../../transport/screen/wait-ready.js';
@@ -18,7 +16,7 @@ import { appendEvent, compactEvents } from '../../transport/events/agent-events.
 import { SPAWN_KIND } from '../../transport/events/event-line.js';
 import { reapEnded } from './reap-ended.js';
 import { checkCanSpawn, sessionValuesOf } from './spawn-check.js';
-import { choosesSessionId, launchArgv, resumeNeedsSessionId } from '../../runtimes/launch-argv.js';
+import { planLaunch } from './plan-launch.js';
 import { lastSpawnUnaccounted } from './session-accounting.js';
 import { type SessionContext, runtimeOf } from '../context/session-context.js';
 
@@ -56,11 +54,12 @@ async function recordSpawn(ctx: SessionContext, identity: string, record: Marker
  * Starts the session's part of the events file, before the spawn: the runtime's first hook
  * (Claude's SessionStart comes within a second) must land after it.
  */
-async function markSpawn(ctx: SessionContext, identity: string, mode: 'fresh' | 'resume'): Promise<void> {
+async function markSpawn(ctx: SessionContext, identity: string, mode: 'fresh' | 'resume', sessionId: string | undefined): Promise<void> {
   const file = eventsFileOf(ctx.paths, identity);
   await ensurePrivateDir(stateDirOf(ctx.paths, identity));
   await compactEvents(file);
-  await appendEvent(file, SPAWN_KIND, { session_id: null, mode });
+  // The id goes in the mark, so a session that never reports one (Codex before its first prompt) keeps it.
+  await appendEvent(file, SPAWN_KIND, { session_id: sessionId ?? null, mode });
 }
 
 function refusal(identity: string, reason: 'stopped' | 'blocked' | 'always-on', start: string): RefusedError {
@@ -89,44 +88,36 @@ async function decideAndSpawn(
     liveness = { state: 'no-server' };
   }
 
-  const decision = decideWake(
-    {
-      live: liveness.state === 'live',
-      stopped: markers.stopped !== undefined,
-      blocked: markers.blocked !== undefined,
-      idleReaped: markers['idle-reaped'] !== undefined,
-      newEager: markers['new-eager'] !== undefined,
-      everSpawned: markers.spawned !== undefined,
-      alwaysOn: peer.alwaysOn,
-    },
-    trigger,
-  );
-  if (decision.action === 'refuse') throw refusal(identity, decision.reason, `iapeer start ${peer.personality} ${runtimeName}`);
-  if (decision.action === 'none') {
+  const facts: WakeFacts = {
+    live: liveness.state === 'live',
+    stopped: markers.stopped !== undefined,
+    blocked: markers.blocked !== undefined,
+    idleReaped: markers['idle-reaped'] !== undefined,
+    newEager: markers['new-eager'] !== undefined,
+    everSpawned: markers.spawned !== undefined,
+    alwaysOn: peer.alwaysOn,
+    // Known only once a resume is decided (it needs the runtime and the events): see planLaunch.
+    sessionMissing: false,
+  };
+  const decided = decideWake(facts, trigger);
+  if (decided.action === 'refuse') throw refusal(identity, decided.reason, `iapeer start ${peer.personality} ${runtimeName}`);
+  if (decided.action === 'none') {
     // Under the lock: a stop that comes after this start must not lose its mark.
-    await clearMarkers(dir, decision.clear);
+    await clearMarkers(dir, decided.clear);
     return { outcome: 'already-live', identity, pid: liveness.state === 'live' ? liveness.pane.pid : undefined };
   }
 
   const runtime = await runtimeOf(ctx, runtimeName);
-  const sessionEnv = sessionValuesOf(ctx, identity);
-  // Until the recorded session id is read, a resume that needs one starts fresh.
-  const mode = decision.mode === 'resume' && resumeNeedsSessionId(runtime) ? 'fresh' : decision.mode;
-  const argv = launchArgv(runtime, {
-    mode,
-    sessionId: mode === 'fresh' && choosesSessionId(runtime) ? randomUUID() : undefined,
-    eventsFile: join(stateDirOf(ctx.paths, identity), 'events'),
-    nodeBin: ctx.nodeBin,
-    tokens: sessionEnv,
-  });
+  const { decision, argv, sessionId } = await planLaunch(ctx, runtime, identity, { facts, trigger, decided });
   await checkCanSpawn(ctx, peer, argv, runtime);
   await clearMarkers(dir, decision.clear);
-  await markSpawn(ctx, identity, decision.mode);
-  const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionEnv } });
+  await markSpawn(ctx, identity, decision.mode, sessionId);
+  const spawned = await ctx.sessions.spawn({ identity, cwd: peer.cwd, argv, env: { ...runtime.env, ...sessionValuesOf(ctx, identity) } });
   if (!spawned) return { outcome: 'already-live', identity, pid: undefined };
-  const record = { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause };
+  const record = { at: ctx.now().toISOString(), ...spawned, mode: decision.mode, cause: decision.cause, sessionId: sessionId ?? null };
   await recordSpawn(ctx, identity, record);
-  await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause });
+  const session = sessionId === undefined ? {} : { session: sessionId };
+  await ctx.log.write({ ev: 'wake', personality: peer.personality, runtime: runtimeName, mode: decision.mode, cause: decision.cause, ...session });
   const handoff = decision.handoff ? (markers['new-eager']?.handoff ?? null) : null;
   return { outcome: 'woken', identity, pid: spawned.pid, mode: decision.mode, cause: decision.cause, spawned: record, handoff };
 }
@@ -168,7 +159,7 @@ export async function wakePeer(
     await waitUntilReady(ctx.sessions, identity, runtime.ready, 'first-sight');
   } catch (error) {
     if (!(error instanceof RuntimeEndedError)) throw error;
-    // A resume with nothing to resume can end at once (`claude --continue` does): start fresh instead, once.
+    // A resume whose conversation is gone ends at once (`claude --resume <unknown id>` exits 1): start fresh instead, once.
     const fallBack = result.mode === 'resume' && options.resumeFailed !== true;
     await afterFailedStart(ctx, identity, error).catch((failure: unknown) => {
       if (!fallBack || failure !== error) throw failure;

@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { MAX_TEXT_BYTES, MAX_TOPIC_CHARS } from '../../core/limits.js';
+import { stripTerminalControls } from '../../core/text/terminal-text.js';
 
 /** Who a message is from when no peer sent it. */
 export const OPERATOR = 'operator';
@@ -14,16 +15,14 @@ export interface Envelope {
   readonly attachments: readonly string[];
 }
 
-// eslint-disable-next-line no-control-regex -- terminal controls are exactly what is removed
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
 /**
- * The body as the agent will see it: verbatim but for terminal control characters (ESC and
- * the other C0 controls but LF and tab, DEL, C1), which could end the bracketed paste,
- * submit early or drive the agent's terminal. CR LF becomes LF.
+ * The body as the agent will see it: verbatim but for terminal controls (see
+ * stripTerminalControls: escape sequences whole, then the other controls but LF and tab),
+ * which could end the bracketed paste, submit early or drive the agent's terminal. CR LF
+ * becomes LF.
  */
 export function cleanBody(body: string): string {
-  return body.replace(/\r\n/g, '\n').replace(TERMINAL_CONTROLS, '');
+  return stripTerminalControls(body.replace(/\r\n/g, '\n'));
 }
 
 export function parseTopic(topic: string | undefined): string {

@@ -20,6 +20,13 @@ import { isDuplicateSession, isNoServer, isNoSession } from './tmux-client.js';
 
 const NO_SERVER = { state: 'no-server' } as const;
 
+/** One look at the agent's pane: liveness, the screen as drawn, and the cursor on it (live panes only). */
+export interface PaneLook {
+  readonly liveness: Liveness;
+  readonly screen: string;
+  readonly cursor: args.Cursor | undefined;
+}
+
 export interface SpawnedPane {
   readonly pid: number;
   readonly tty: string;
@@ -85,17 +92,19 @@ export class Sessions {
   }
 
   /**
-   * Liveness and screen together, in one tmux call (the readiness gate polls this). A dead
-   * pane's screen comes with a little history, as tmux's notice may have scrolled its last words.
+   * Liveness, screen and cursor together, in one tmux call (the readiness gate and delivery
+   * poll this). A dead pane's screen comes with a little history, as tmux's notice may have
+   * scrolled its last words; it has no cursor.
    */
-  async look(identity: string): Promise<{ liveness: Liveness; screen: string }> {
+  async look(identity: string): Promise<PaneLook> {
     const result = await this.tmux.run(args.paneAndScreenArgs(this.server(identity), identity));
-    if (!result.ok) return { liveness: this.failedLook(identity, result.stderr), screen: '' };
-    const { paneLine, screen } = args.splitPaneAndScreen(result.stdout);
+    if (!result.ok) return { liveness: this.failedLook(identity, result.stderr), screen: '', cursor: undefined };
+    const { paneLine: lookLine, screen } = args.splitPaneAndScreen(result.stdout);
+    const { paneLine, cursor } = args.splitLookLine(lookLine);
     const liveness = livenessOf(identity, paneLine);
-    if (liveness.state !== 'dead-pane') return { liveness, screen };
+    if (liveness.state !== 'dead-pane') return { liveness, screen, cursor: liveness.state === 'live' ? cursor : undefined };
     const lastWords = await this.tmux.run(args.lastWordsArgs(this.server(identity)));
-    return { liveness: await exitStatusOf(liveness, this.exitFile(identity)), screen: lastWords.ok ? lastWords.stdout : screen };
+    return { liveness: await exitStatusOf(liveness, this.exitFile(identity)), screen: lastWords.ok ? lastWords.stdout : screen, cursor: undefined };
   }
 
   /** Liveness and the pane's text without colours (see paneAndTextArgs), in one tmux call; for peek. */

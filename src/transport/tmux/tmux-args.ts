@@ -149,13 +149,37 @@ export function listPanesArgs(server: Server, identity: string): string[] {
   return command(server, ['list-panes', '-s', '-t', `=${identity}`, '-f', ONLY_AGENT_PANE, '-F', PANE_FORMAT]);
 }
 
+/** The terminal cursor as tmux reports it: column and row of the visible screen, from 0. */
+export interface Cursor {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** PANE_FORMAT and the cursor's column and row, read in the same tmux command queue as the screen. */
+export const LOOK_FORMAT = [PANE_FORMAT, '#{cursor_x}', '#{cursor_y}'].join(FIELD_SEPARATOR);
+const CURSOR_FIELD = /^\d{1,5}$/;
+
 /**
- * The pane's state and its screen in one tmux client call: the first line is PANE_FORMAT.
+ * A line of LOOK_FORMAT: the PANE_FORMAT part (for parsePaneLine) and the cursor, undefined
+ * when its fields are not numbers (the pane line is then left whole, for its parser to judge).
+ */
+export function splitLookLine(line: string): { paneLine: string; cursor: Cursor | undefined } {
+  const fields = line.split(FIELD_SEPARATOR);
+  const y = fields.pop() ?? '';
+  const x = fields.pop() ?? '';
+  if (!CURSOR_FIELD.test(x) || !CURSOR_FIELD.test(y)) return { paneLine: line, cursor: undefined };
+  return { paneLine: fields.join(FIELD_SEPARATOR), cursor: { x: Number(x), y: Number(y) } };
+}
+
+/**
+ * The pane's state, cursor and screen in one tmux client call: the first line is LOOK_FORMAT.
+ * The server runs the two commands back to back, so the cursor is where it was for that screen.
  * `-N` keeps trailing spaces, so a ready pattern sees the screen as drawn (`^> ` matches).
  */
 export function paneAndScreenArgs(server: Server, identity: string): string[] {
+  const listPanes = command(server, ['list-panes', '-s', '-t', `=${identity}`, '-f', ONLY_AGENT_PANE, '-F', LOOK_FORMAT]);
   // The ';' separator is added unescaped on purpose: it joins two tmux commands.
-  return [...listPanesArgs(server, identity), ';', ...['capture-pane', '-p', '-N', '-t', AGENT_PANE].map(escapeTmuxArg)];
+  return [...listPanes, ';', ...['capture-pane', '-p', '-N', '-t', AGENT_PANE].map(escapeTmuxArg)];
 }
 
 /** Lines of history `peek --lines` may ask for: the servers keep 50000 (TMUX_CONFIG), plus the screen. */

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   mkdirSync(D);
   let launch: AgentLaunch | undefined;
   try {
-    launch = claudeHome({ port: api.port, cwd, version: '2.1.332' });
+    launch = claudeHome({ port: api.port, cwd });
     const hook = variantHook(variant, F, D);
     const args: string[] = [];
     if (hook) {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   mkdirSync(events);
   let launch: AgentLaunch | undefined;
   try {
-    launch = claudeHome({ port: api.port, cwd, version: '2.1.332' });
+    launch = claudeHome({ port: api.port, cwd });
     // The user's own hook, in ~/.claude/settings.json: does the inline one replace it?
     const userSettingsFile = join(launch.home, '.claude', 'settings.json');
     const userSettings = JSON.parse(readFileSync(userSettingsFile, 'utf8')) as Record<string, unknown>;

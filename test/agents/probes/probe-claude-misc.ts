@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     for (const e of readEvents(D)) log('  ', `+${Number(e.ns / 1_000_000n) - t0}ms`, summarise(e, 200).replace(/transcript_path="[^"]*" /, ''));
   };
   try {
-    launch = claudeHome({ port: api.port, cwd, version: '2.1.332' });
+    launch = claudeHome({ port: api.port, cwd });
     const userSettingsFile = join(launch.home, '.claude', 'settings.json');
     const userSettings = JSON.parse(readFileSync(userSettingsFile, 'utf8')) as Record<string, unknown>;
     let settingsArg = JSON.stringify(inlineHooks(D, ALL));

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   mkdirSync(events);
   let launch: AgentLaunch | undefined;
   try {
-    launch = claudeHome({ port: api.port, cwd, version: '2.1.332' });
+    launch = claudeHome({ port: api.port, cwd });
     const hooks = inlineHooks(events, ['Notification', 'PermissionRequest', 'PermissionDenied', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'StopFailure', 'UserPromptSubmit']);
     const argv = [...launch.fresh, ...(mode === 'auto' ? [] : ['--permission-mode', mode]), '--settings', JSON.stringify(hooks)];
     const pane = startPane(join(work, 'sock'), 'probe', cwd, launch.env, argv);

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
         return { at: rel(e.ns / 1_000_000n), ids: [...p.matchAll(/id=([0-9a-z-]+)\]/g)].map((m) => m[1] ?? ''), len: p.length };
       });
   try {
-    launch = claudeHome({ port: api.port, cwd, version: '2.1.332' });
+    launch = claudeHome({ port: api.port, cwd });
     const hooks = inlineHooks(D, ['UserPromptSubmit', 'Stop', 'PreToolUse', 'PostToolUse']);
     const pane = startPane(join(work, 'sock'), 'probe', cwd, launch.env, [...launch.fresh, '--settings', JSON.stringify(hooks)]);
     if (!(await until(() => READY.test(pane.screen()), 60_000))) log('not ready:\n' + visible(pane.screen()));

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   let launch: AgentLaunch | undefined;
   let n = 0;
   try {
-    launch = claudeHome({ port: api.port, cwd, version: '2.1.332' });
+    launch = claudeHome({ port: api.port, cwd });
     const l = launch;
     /** Starts claude with `extra` args and hooks recording into a dir of its own. */
     const start = async (label: string, extra: string[]): Promise<{ pane: Pane; dir: string; ready: boolean }> => {

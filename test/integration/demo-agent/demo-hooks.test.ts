@@ -22,21 +22,23 @@ interface Line {
 
 async function events(file: string): Promise<Line[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
+  // A hook writes its line in several pieces: the last one is whole once its newline is there.
   return text
     .split('\n')
+    .slice(0, -1)
     .filter(Boolean)
     .map((line) => {
       const match = /^(\S+) \d+ (.*)$/.exec(line);
       return { kind: match?.[1] ?? '', payload: JSON.parse(match?.[2] ?? '{}') as Record<string, unknown> };
-    });
+    })
+    // The agent's own lines: iapeer's marks (its spawn mark) are not what the hooks wrote.
+    .filter((line) => !line.kind.startsWith('iapeer-'));
 }
 
 const kinds = (lines: readonly Line[]) => lines.map((line) => line.kind);
 
 function startInTmux(socket: string, cwd: string, argv: readonly string[]): void {
-  // Through sh, as iapeer does: tmux would take an argument like `{ … }` for a command block.
-  const command = ['/bin/sh', '-c', 'exec "$@"', 'sh', ...argv];
-  const started = tmux(socket, ['-f', '/dev/null', 'new-session', '-d', '-s', 'demo', '-x', '120', '-y', '30', '-c', cwd, '-e', 'PATH=/usr/bin:/bin', '--', ...command]);
+  const started = tmux(socket, ['-f', '/dev/null', 'new-session', '-d', '-s', 'demo', '-x', '120', '-y', '30', '-c', cwd, '-e', 'PATH=/usr/bin:/bin', '--', ...argv]);
   expect(started.ok).toBe(true);
 }
 
@@ -67,6 +69,7 @@ describe('the demo agent reports its events', () => {
   it('resumed by id: SessionStart source resume with that id; a slow hook holds neither the screen nor the order', async () => {
     const cwd = await workDir(home, 'eve');
     const socket = join(home.sockDir, 'demo-by-hand');
+    // tmux makes no directory for its socket.
     await mkdir(home.sockDir, { recursive: true, mode: 0o700 });
     const file = join(home.home, 'events-eve');
     const demo = builtinRuntimes(process.execPath).find((runtime) => runtime.name === 'demo');

@@ -30,6 +30,15 @@ function write(name: string, value: unknown): string {
 }
 
 describe('readMarkers', () => {
+  it('reads a spawned marker with its session id, and one written before it had any', () => {
+    write('spawned', { ...spawned, sessionId: '5b0c2f3e-8d41-4b7a-9e62-1f0a7c3d9b15' });
+    expect(readMarkers(dir()).spawned?.sessionId).toBe('5b0c2f3e-8d41-4b7a-9e62-1f0a7c3d9b15');
+    write('spawned', { ...spawned, sessionId: null });
+    expect(readMarkers(dir()).spawned?.sessionId).toBeNull();
+    write('spawned', spawned);
+    expect(readMarkers(dir()).spawned).toEqual(spawned);
+  });
+
   it('reads valid markers', () => {
     write('spawned', spawned);
     write('stopped', { at: spawned.at });

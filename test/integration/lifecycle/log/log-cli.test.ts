@@ -78,7 +78,7 @@ describe('iapeer log', () => {
     const lines = boris.stdout.trimEnd().split('\n');
     expect(lines.map((text) => / ev=(\S+)/.exec(text)?.[1])).toEqual(['add', 'wake', 'start', 'stop']);
     expect(lines.every((text) => !text.includes('borisov'))).toBe(true);
-    expect(lines[1]).toMatch(/^ts=\S+ ev=wake personality=boris runtime=demo mode=fresh cause=first-start$/);
+    expect(lines[1]).toMatch(/^ts=\S+ ev=wake personality=boris runtime=demo mode=fresh cause=first-start session=[0-9a-f-]{36}$/);
 
     const byIdentity = await home.run(['log', '--peer', 'demo-boris', '--ev', 'stop']);
     expect(byIdentity.stdout).toMatch(/^ts=\S+ ev=stop identity=demo-boris was=live\n$/);
@@ -87,7 +87,7 @@ describe('iapeer log', () => {
     expectOk(wakes);
     const objects = JSON.parse(wakes.stdout) as Array<Record<string, string>>;
     expect(objects.map((object) => object['personality'])).toEqual(['boris', 'borisov']);
-    expect(Object.keys(objects[0] ?? {})).toEqual(['ts', 'ev', 'personality', 'runtime', 'mode', 'cause']);
+    expect(Object.keys(objects[0] ?? {})).toEqual(['ts', 'ev', 'personality', 'runtime', 'mode', 'cause', 'session']);
     expect(objects[0]).toMatchObject({ ev: 'wake', runtime: 'demo', mode: 'fresh', cause: 'first-start' });
   });
 

@@ -124,7 +124,7 @@ describe('lifecycle log under concurrent appenders', () => {
   it(`${WRITERS} processes x ${LINES_EACH} lines, rotation at 64 KiB, nothing deleted: every line intact, exactly once`, async () => {
     // The longest line the writers produce bounds the total; every rotated file is over
     // MAX_BYTES, so this many files hold everything, with a margin.
-    const longest = `${formatLine(eventFields(new Date().toISOString(), { ev: 'deliver', identity: `demo-w${WRITERS - 1}`, id: `${WRITERS - 1}-${LINES_EACH - 1}`, outcome: 'delivered' }))}\n`;
+    const longest = `${formatLine(eventFields(new Date().toISOString(), { ev: 'deliver', identity: `demo-w${WRITERS - 1}`, id: `${WRITERS - 1}-${LINES_EACH - 1}`, outcome: 'delivered', confirmed: 'screen' }))}\n`;
     const totalBytes = Buffer.byteLength(longest) * WRITERS * LINES_EACH;
     const keep = Math.ceil(totalBytes / MAX_BYTES) + 4;
 

@@ -68,9 +68,9 @@ describe('queue show, drop, retry', () => {
     expect((await home.run(['queue', 'drop', '--set-aside', 'demo-ben'])).stdout).toBe(`dropped ${b1} (set aside, for demo-ben)\n`);
     expect(await queuedFiles(home)).toEqual([`demo-ann/${a2}.json`]);
     expect(await events(home)).toEqual([
-      `ev=deliver identity=demo-ann id=${a1} outcome=dropped was=waiting`,
-      `ev=deliver identity=demo-ann id=${a3} outcome=dropped was=set-aside`,
-      `ev=deliver identity=demo-ben id=${b1} outcome=dropped was=set-aside`,
+      `ev=deliver identity=demo-ann id=${a1} outcome=dropped confirmed=none was=waiting`,
+      `ev=deliver identity=demo-ann id=${a3} outcome=dropped confirmed=none was=set-aside`,
+      `ev=deliver identity=demo-ben id=${b1} outcome=dropped confirmed=none was=set-aside`,
     ]);
   });
 
@@ -100,7 +100,7 @@ describe('queue show, drop, retry', () => {
     const record = JSON.parse(await readFile(join(home.home, 'queue', 'demo-ann', `${id}.json`), 'utf8')) as Record<string, unknown>;
     expect(record).toMatchObject({ attempts: 0, lastError: null, pastedAt: null });
     expect(record).not.toHaveProperty('setAsideReason');
-    expect(await events(home)).toEqual([`ev=deliver identity=demo-ann id=${id} outcome=requeued was=set-aside`]);
+    expect(await events(home)).toEqual([`ev=deliver identity=demo-ann id=${id} outcome=requeued confirmed=none was=set-aside`]);
 
     const flushed = await home.run(['queue', '--flush']);
     expect(flushed.code, flushed.stderr).toBe(0);

@@ -38,7 +38,7 @@ describe('send to a peer that cannot be started', () => {
     expect(await queuedFiles(home)).toEqual([`ghost-gil/${earlier.id}.json`]);
     expect(await waiting('ghost-gil', earlier.id)).toMatchObject({ attempts: 0 });
     const lines = await lifecycleLines(home);
-    expect(lines.filter((line) => / ev=deliver identity=ghost-gil id=\S+ reason="runtime ghost: command .* outcome=refused$/.test(line))).toHaveLength(1);
+    expect(lines.filter((line) => / ev=deliver identity=ghost-gil id=\S+ reason="runtime ghost: command .* outcome=refused confirmed=none$/.test(line))).toHaveLength(1);
   });
 
   it('a working directory that is gone, and a runtime no longer defined, say how to fix them', async () => {
@@ -62,7 +62,7 @@ describe('send to a peer that cannot be started', () => {
       const cwd = await addPeer(home, 'gil', 'ghost');
       const first = await sendJson(home, ['gil', '--message', 'wait for me', '--no-wake']);
       const daemon = startDaemon(home, { IAPEER_SUPERVISE_INTERVAL_MS: '200' });
-      const retry = new RegExp(` ev=deliver identity=ghost-gil id=${first.id} reason=".*not on PATH.*" outcome=retry-later$`);
+      const retry = new RegExp(` ev=deliver identity=ghost-gil id=${first.id} reason=".*not on PATH.*" outcome=retry-later confirmed=none$`);
       await waitFor(async () => (await lifecycleLines(home)).some((line) => retry.test(line)), 'the first failed wake', scaled(20_000));
       // Twenty ticks are over 4 s: a retry every tick, or on the 2 s backoff, would show.
       await waitForTicks(home, daemon, 20);

@@ -42,7 +42,7 @@ describe('remove and the messages not delivered', () => {
     expect(await listJson(home)).toEqual([]);
     expect(await queuedFiles(home)).toEqual([]);
     expect(existsSync(join(home.home, 'queue', 'demo-zed'))).toBe(false);
-    const dropped = (await lifecycleLines(home)).filter((line) => / ev=deliver identity=demo-zed id=\S+ reason=removed outcome=dropped$/.test(line));
+    const dropped = (await lifecycleLines(home)).filter((line) => / ev=deliver identity=demo-zed id=\S+ reason=removed outcome=dropped confirmed=none$/.test(line));
     expect(dropped.map((line) => / id=(\S+)/.exec(line)?.[1])).toEqual(ids);
     const status = await home.run(['status']);
     expect(status.stdout).toMatch(/^queue {5}0 waiting, 0 set aside$/m);

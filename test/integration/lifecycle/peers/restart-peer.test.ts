@@ -25,7 +25,7 @@ describe('restart', () => {
     await waitFor(() => !isRunning(old), 'the old session gone');
     expect(await rowOf(home, 'demo-bob')).toMatchObject({ state: 'live', pid });
     const log = (await lifecycleLog(home)).slice(logBefore.length).split('\n').filter(Boolean).map((line) => line.replace(/^ts=\S+ /, ''));
-    expect(log).toEqual(['ev=stop identity=demo-bob was=live', 'ev=wake personality=bob runtime=demo mode=fresh cause=operator', 'ev=start identity=demo-bob outcome=woken']);
+    expect(log).toEqual(['ev=stop identity=demo-bob was=live', expect.stringMatching(/^ev=wake personality=bob runtime=demo mode=fresh cause=operator session=[0-9a-f-]{36}$/), 'ev=start identity=demo-bob outcome=woken']);
     const sent = await sendJson(home, ['bob', '--message', 'after the restart']);
     expect(sent.outcome).toBe('delivered');
     expect((await messagesOf(cwd)).at(-1)).toBe(expectedText(sent.id, 'after the restart'));

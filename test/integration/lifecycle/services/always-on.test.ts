@@ -230,7 +230,7 @@ describe('daemon peer <identity>: the keeper an always-on service runs', () => {
     expect(second.stdout).toMatch(/: queued for demo-ada \(demo-ada is always-on and down: its OS service keeps it up, not a message; start it with: iapeer start ada demo\)/);
     expect(serverUp(home, 'demo-ada')).toBe(false);
     expect(await queuedFiles(home)).toHaveLength(2);
-    const queued = (await lifecycleLines(home)).filter((line) => / ev=deliver identity=demo-ada id=\S+ reason="demo-ada is always-on and down: .*" outcome=queued$/.test(line));
+    const queued = (await lifecycleLines(home)).filter((line) => / ev=deliver identity=demo-ada id=\S+ reason="demo-ada is always-on and down: .*" outcome=queued confirmed=none$/.test(line));
     expect(queued).toHaveLength(2);
     // Waiting for its service is no failed attempt: nothing counts towards setting it aside.
     expect((await lifecycleLines(home)).some((line) => /outcome=(retry-later|set-aside)/.test(line))).toBe(false);

@@ -93,8 +93,8 @@ describe('peer lifecycle on real tmux with the demo agent', () => {
     const events = (await lifecycleLines(home)).map((line) => / ev=(\S+)/.exec(line)?.[1]);
     expect(events).toEqual(['add', 'wake', 'start', 'interrupt', 'compact', 'stop', 'stop', 'wake', 'start', 'start', 'remove', 'remove']);
     const wakes = (await lifecycleLines(home)).filter((line) => line.includes(' ev=wake '));
-    expect(wakes[0]).toMatch(/^ts=\S+ ev=wake personality=boris runtime=demo mode=fresh cause=first-start$/);
-    expect(wakes[1]).toMatch(/mode=fresh cause=operator$/);
+    expect(wakes[0]).toMatch(/^ts=\S+ ev=wake personality=boris runtime=demo mode=fresh cause=first-start session=[0-9a-f-]{36}$/);
+    expect(wakes[1]).toMatch(/mode=fresh cause=operator session=[0-9a-f-]{36}$/);
   });
 
   it('resumes after an idle reap and starts fresh after a crash, clearing the zombie', async () => {

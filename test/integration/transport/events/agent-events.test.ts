@@ -17,12 +17,15 @@ describe('the events file', () => {
     await appendEvent(file, 'iapeer-spawn', { session_id: 'old', mode: 'fresh' }, 1000);
     appendFileSync(file, 'Stop 2 {"session_id":"old"}\n\n');
     await appendEvent(file, 'iapeer-spawn', { session_id: null, mode: 'resume' }, 3000);
-    appendFileSync(file, 'not an event\nSessionStart 4 {"session_id":"new","source":"resume"}\n\nUserPromptSubmit 5 {"session_id":"new","prompt":"[iap from=operator topic=none id=m1]\\nhi"}');
+    appendFileSync(file, 'not an event\nSessionStart 4 {"session_id":"new","source":"resume"}\n\nUserPromptSubmit 5 {"session_id":"new","prompt":"[iap from=operator topic=none id=m1]\\nhi"}\nStop 6 {"session_id":"ne');
     expect(await readSessionEvents(file)).toEqual([
       { kind: 'iapeer-spawn', at: 3000, mode: 'resume' },
       { kind: 'SessionStart', at: 4000, sessionId: 'new', source: 'resume' },
       { kind: 'UserPromptSubmit', at: 5000, sessionId: 'new', envelopeId: 'm1' },
     ]);
+    // The Stop line is still being written (no newline yet): it is read once it is whole.
+    appendFileSync(file, 'w"}\n');
+    expect((await readSessionEvents(file)).at(-1)).toEqual({ kind: 'Stop', at: 6000, sessionId: 'new' });
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 

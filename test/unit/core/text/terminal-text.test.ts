@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControl, escapeControlKeepLayout, escapeControlKeepNewlines } from '../../../../src/core/text/terminal-text.js';
+import { escapeControl, escapeControlKeepLayout, escapeControlKeepNewlines, stripTerminalControls } from '../../../../src/core/text/terminal-text.js';
 
 // What a terminal may act on: C0, DEL, C1, line/paragraph separators, bidi controls.
 function isUnsafe(code: number): boolean {
@@ -113,5 +113,45 @@ describe('escapeControlKeepLayout', () => {
       const shown = escapeControlKeepLayout(`a${String.fromCodePoint(code)}b`).replace(/\t/g, '');
       expect(hasUnsafe(shown, true), `U+${code.toString(16)}`).toBe(false);
     }
+  });
+});
+
+describe('stripTerminalControls', () => {
+  const E = '\x1b';
+  const cases: readonly [string, string, string][] = [
+    ['SGR colours', `${E}[31mred${E}[0m plain`, 'red plain'],
+    ['CSI with private parameters', `a${E}[?2004hb${E}[?1049lc`, 'abc'],
+    ['CSI with an intermediate', `a${E}[2 qb`, 'ab'],
+    ['the bracketed paste end and start', `a${E}[201~after${E}[200~b`, 'aafterb'],
+    ['cursor keys', `${E}[A${E}OB${E}[1;5C.`, '.'],
+    ['OSC title ended by BEL', `${E}]0;PWNED title\x07after`, 'after'],
+    ['OSC hyperlink ended by ST', `${E}]8;;https://x.example/${E}\\link${E}]8;;${E}\\`, 'link'],
+    ['OSC 52 clipboard write', `${E}]52;c;cm0gLXJmIC8=\x07ok`, 'ok'],
+    ['DCS (tmux passthrough) up to ST', `${E}Ptmux;${E}${E}]0;x\x07${E}\\ok`, 'ok'],
+    ['APC, PM and SOS strings', `${E}_apc${E}\\1${E}^pm${E}\\2${E}Xsos${E}\\3`, '123'],
+    ['an OSC never ended stops at the line end', `${E}]0;title\nnext line`, '\nnext line'],
+    ['an OSC never ended at the end of the text', `text ${E}]0;title`, 'text '],
+    ['charset selection', `${E}(Ba${E})0b`, 'ab'],
+    ['save and restore the cursor, index, reset', `${E}7a${E}8b${E}Dc${E}cd`, 'abcd'],
+    ['keypad modes', `${E}=a${E}>b`, 'ab'],
+    ['a CSI cut short keeps what follows', `${E}[31\nx`, '\nx'],
+    ['a lone ESC at the end', `done${E}`, 'done'],
+    ['ESC ESC', `a${E}${E}[1mb`, 'ab'],
+    ['8-bit CSI', 'a\u009b31mb', 'ab'],
+    ['8-bit OSC ended by 8-bit ST', 'a\u009d0;title\u009cb', 'ab'],
+    ['8-bit OSC ended by BEL', 'a\u009d0;title\x07b', 'ab'],
+    ['other C1 alone', 'a\u0085b\u008dc', 'abc'],
+    ['C0 controls but LF and tab', 'a\x00b\x07c\bd\re\x7ff\tg\nh', 'abcdef\tg\nh'],
+    ['text with no controls', 'é 中文 👩‍💻 [31m not a sequence', 'é 中文 👩‍💻 [31m not a sequence'],
+    ['empty', '', ''],
+  ];
+  it.each(cases)('%s', (_name, input, expected) => {
+    expect(stripTerminalControls(input)).toBe(expected);
+  });
+
+  it('leaves nothing that could drive a terminal', () => {
+    const all = Array.from({ length: 0xa0 }, (_, code) => String.fromCharCode(code)).join('');
+    // eslint-disable-next-line no-control-regex -- what must not remain
+    expect(stripTerminalControls(`${all}${all}`)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });

@@ -18,6 +18,13 @@ describe('eventFields', () => {
     );
   });
 
+  it('puts the session id of a wake right after its cause', () => {
+    const event: LifecycleEvent = { session: '5b0c2f3e-8d41-4b7a-9e62-1f0a7c3d9b15', cause: 'no-session', mode: 'fresh', runtime: 'claude', personality: 'boris', ev: 'wake' };
+    expect(formatLine(eventFields(TS, event))).toBe(
+      `ts=${TS} ev=wake personality=boris runtime=claude mode=fresh cause=no-session session=5b0c2f3e-8d41-4b7a-9e62-1f0a7c3d9b15`,
+    );
+  });
+
   it('orders every field of a reaped-gone line', () => {
     const event: LifecycleEvent = {
       outcome: 'eager-relaunch',
@@ -48,9 +55,12 @@ describe('eventFields', () => {
 describe('event field order', () => {
   const line = (event: Parameters<typeof eventFields>[1]) => formatLine(eventFields('2026-01-01T00:00:00.000Z', event));
 
-  it('deliver: identity, id, outcome', () => {
-    expect(line({ ev: 'deliver', outcome: 'delivered', id: 'm1', identity: 'demo-boris' })).toBe(
-      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m1 outcome=delivered',
+  it('deliver: identity, id, reason, outcome, confirmed', () => {
+    expect(line({ ev: 'deliver', confirmed: 'cursor', outcome: 'delivered', id: 'm1', identity: 'demo-boris' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m1 outcome=delivered confirmed=cursor',
+    );
+    expect(line({ ev: 'deliver', confirmed: 'none', outcome: 'queued', reason: 'down', id: 'm2', identity: 'demo-boris' })).toBe(
+      'ts=2026-01-01T00:00:00.000Z ev=deliver identity=demo-boris id=m2 reason=down outcome=queued confirmed=none',
     );
   });
 

@@ -13,7 +13,7 @@ function line(ts: string, event: LifecycleEvent): string {
 const WAKE_BORIS = line('2026-03-10T11:00:00.000Z', { ev: 'wake', personality: 'boris', runtime: 'claude', mode: 'fresh', cause: 'crash-or-self-close' });
 const REAP_BORIS = line('2026-03-10T10:00:00.000Z', { ev: 'supervise', identity: 'codex-boris', action: 'reaped-idle', age: '3600s' });
 const STOP_ALICE = line('2026-03-10T11:59:00.000Z', { ev: 'stop', identity: 'claude-alice', was: 'live' });
-const DELIVER_BORISOV = line('2026-03-10T11:30:00.000Z', { ev: 'deliver', identity: 'claude-borisov', id: 'm1', outcome: 'delivered' });
+const DELIVER_BORISOV = line('2026-03-10T11:30:00.000Z', { ev: 'deliver', identity: 'claude-borisov', id: 'm1', outcome: 'delivered', confirmed: 'screen' });
 const ADD_BORIS = line('2026-03-09T09:00:00.000Z', { ev: 'add', personality: 'boris', action: 'created', runtimes: 'claude,codex' });
 
 function selected(lines: readonly string[], query: LogQuery): string[] {
@@ -88,7 +88,7 @@ describe('selectLine', () => {
 
   it('--ev keeps only that event, not one that merely contains its name', () => {
     expect(selected(all, { ev: 'wake' })).toEqual([WAKE_BORIS]);
-    const reasonMentionsWake = line('2026-03-10T11:00:00.000Z', { ev: 'deliver', identity: 'demo-x', id: 'm', outcome: 'retry-later', reason: 'ev=wake failed' });
+    const reasonMentionsWake = line('2026-03-10T11:00:00.000Z', { ev: 'deliver', identity: 'demo-x', id: 'm', outcome: 'retry-later', confirmed: 'none', reason: 'ev=wake failed' });
     expect(selectLine(reasonMentionsWake, { ev: 'wake' })).toBeUndefined();
   });
 

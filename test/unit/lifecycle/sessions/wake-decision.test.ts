@@ -11,6 +11,7 @@ const DOWN: WakeFacts = {
   newEager: false,
   everSpawned: true,
   alwaysOn: false,
+  sessionMissing: false,
 };
 
 const OPERATOR_CLEARS: readonly MarkerName[] = ['stopped', 'blocked', 'deaths', 'idle-reaped'];
@@ -112,6 +113,46 @@ describe('decideWake', () => {
       { newEager: true },
       { action: 'spawn', mode: 'fresh', cause: 'self-fresh', clear: AUTOMATIC_CLEARS, handoff: true },
     ],
+
+    // A resume needs the id of its own conversation: without one the wake is fresh.
+    [
+      'message, idle-reaped, no session id',
+      'message',
+      { idleReaped: true, sessionMissing: true },
+      { action: 'spawn', mode: 'fresh', cause: 'no-session', clear: AUTOMATIC_CLEARS, handoff: false },
+    ],
+    [
+      'start, idle-reaped, no session id',
+      'start',
+      { idleReaped: true, sessionMissing: true },
+      { action: 'spawn', mode: 'fresh', cause: 'no-session', clear: OPERATOR_CLEARS, handoff: false },
+    ],
+    [
+      'keeper, idle-reaped, no session id',
+      'keeper',
+      { alwaysOn: true, idleReaped: true, sessionMissing: true },
+      { action: 'spawn', mode: 'fresh', cause: 'no-session', clear: AUTOMATIC_CLEARS, handoff: false },
+    ],
+    // Only a resume needs the id: every other start is the same without one.
+    [
+      'message, crashed, no session id',
+      'message',
+      { sessionMissing: true },
+      { action: 'spawn', mode: 'fresh', cause: 'crash-or-self-close', clear: AUTOMATIC_CLEARS, handoff: false },
+    ],
+    [
+      'message, self-fresh after idle reap, no session id',
+      'message',
+      { newEager: true, idleReaped: true, sessionMissing: true },
+      { action: 'spawn', mode: 'fresh', cause: 'self-fresh', clear: AUTOMATIC_CLEARS, handoff: true },
+    ],
+    [
+      'launch, idle-reaped, no session id',
+      'launch',
+      { idleReaped: true, sessionMissing: true },
+      { action: 'spawn', mode: 'fresh', cause: 'operator', clear: OPERATOR_CLEARS, handoff: false },
+    ],
+    ['message, stopped, idle-reaped, no session id', 'message', { stopped: true, idleReaped: true, sessionMissing: true }, { action: 'refuse', reason: 'stopped' }],
 
     // Operator start: lifts stop and block, forgets deaths, resumes only after an idle reap.
     [

@@ -21,8 +21,10 @@ describe('the envelope', () => {
     expect(formatEnvelope({ from: 'operator', topic: 'none', id: 'x', body: 'hi', attachments: [] })).toBe('[iap from=operator topic=none id=x]\nhi');
   });
 
-  it('removes terminal controls but keeps LF and tab', () => {
-    expect(cleanBody('a\x1b[201~b\x1b]0;PWNED\x07c\r\nd\re\x7f\u009bf\tg\nh')).toBe('a[201~b]0;PWNEDc\ndef\tg\nh');
+  it('removes escape sequences whole and the other controls, but keeps LF and tab', () => {
+    // 0x9b is the 8-bit CSI: with the f after it, a whole sequence.
+    expect(cleanBody('a\x1b[201~b\x1b]0;PWNED\x07c\r\nd\re\x7f\u009bf\tg\nh')).toBe('abc\nde\tg\nh');
+    expect(cleanBody('\x1b[31mred\x1b[0m \x1b(Bplain\x1b7')).toBe('red plain');
   });
 
   it('refuses a body over the limit, by bytes', () => {

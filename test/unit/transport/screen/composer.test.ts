@@ -8,7 +8,7 @@ const ID = '0mwuemz0p000-kpm-l50m2y';
 const HEADER = `[iap from=operator topic=none id=${ID}]`;
 
 function knobs(partial: Partial<DeliveryKnobs>): DeliveryKnobs {
-  return { composer: undefined, composerEmpty: undefined, busy: undefined, settleMs: 0, enterRetries: 0, ...partial };
+  return { ready: undefined, composer: undefined, composerEmpty: undefined, busy: undefined, settleMs: 0, enterRetries: 0, ...partial };
 }
 
 const demo = builtinRuntimes(process.execPath).find((runtime) => runtime.name === 'demo');
@@ -55,7 +55,7 @@ describe('the demo agent screen', () => {
   });
 });
 
-describe('Claude Code 2.1.330 screens with the built-in claude runtime', () => {
+describe('Claude Code screens (test/agents/screens) with the built-in claude runtime', () => {
   const claude = builtinKnobs('claude');
   const cases: readonly [string, 'empty' | 'holds-text', boolean][] = [
     ['claude-ready', 'empty', false],
@@ -88,7 +88,7 @@ describe('Claude Code 2.1.330 screens with the built-in claude runtime', () => {
   });
 });
 
-describe('Codex CLI 0.169.0 screens with the built-in codex runtime', () => {
+describe('Codex CLI screens (test/agents/screens) with the built-in codex runtime', () => {
   const codex = builtinKnobs('codex');
   const cases: readonly [string, 'empty' | 'holds-text', boolean][] = [
     ['codex-ready', 'empty', false],

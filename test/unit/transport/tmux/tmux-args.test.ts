@@ -16,6 +16,8 @@ import {
   loadBufferArgs,
   newSessionArgs,
   paneAndScreenArgs,
+  LOOK_FORMAT,
+  splitLookLine,
   paneAndTextArgs,
   parsePaneLine,
   parseSpawnLine,
@@ -153,8 +155,18 @@ describe('command builders', () => {
     const args = paneAndScreenArgs(SERVER, ID);
     expect(args.filter((arg) => arg === ';')).toHaveLength(1);
     const separator = args.indexOf(';');
-    expect(args.slice(0, separator)).toEqual(listPanesArgs(SERVER, ID));
+    // The pane's line, with the cursor read in the same command queue as the screen.
+    expect(args.slice(0, separator)).toEqual([...listPanesArgs(SERVER, ID).slice(0, -1), LOOK_FORMAT]);
+    expect(LOOK_FORMAT).toBe(`${PANE_FORMAT}|#{cursor_x}|#{cursor_y}`);
     expect(args.slice(separator + 1)).toEqual(['capture-pane', '-p', '-N', '-t', AGENT_PANE]);
+  });
+
+  it('splitLookLine takes the cursor off the pane line, and leaves a line without one whole', () => {
+    expect(splitLookLine('4242|0||/dev/pts/3|0|4000||12|49')).toEqual({ paneLine: '4242|0||/dev/pts/3|0|4000|', cursor: { x: 12, y: 49 } });
+    expect(splitLookLine('4242|0||/dev/pts/3|0|4000||0|0').cursor).toEqual({ x: 0, y: 0 });
+    for (const bad of ['4242|0||/dev/pts/3|0|4000||x|1', '4242|0||/dev/pts/3|0|4000||1|', '', 'junk', '1|-1|2']) {
+      expect(splitLookLine(bad), bad).toEqual({ paneLine: bad, cursor: undefined });
+    }
   });
 
   it('paneAndTextArgs (peek) captures without colours or kept spaces, with history only when asked', () => {

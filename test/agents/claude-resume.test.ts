@@ -1,0 +1,3 @@
+import { describeResume } from './resume-suite.js';
+
+describeResume('claude');
