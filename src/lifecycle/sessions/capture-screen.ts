@@ -1,6 +1,7 @@
 import type { Paths } from '../../core/paths.js';
 import { loadRuntimes } from '../../runtimes/load-runtimes.js';
 import type { RuntimeTable } from '../../runtimes/runtime.js';
+import { composerLines, showsBusy } from '../../transport/screen/composer.js';
 import { matchesLine } from '../../transport/screen/readiness.js';
 import { Sessions } from '../../transport/tmux/sessions.js';
 import { createTmuxRunner } from '../../transport/tmux/tmux-client.js';
@@ -29,11 +30,13 @@ export function screenCapturer(input: CapturerInput): ScreenCapturer {
     if (runtime.ready === undefined && runtime.busy === undefined) return null;
     sessions ??= new Sessions(createTmuxRunner(input.tmux.bin, input.tmux.env), input.paths);
     try {
-      const { liveness, screen } = await sessions.look(identity);
+      const { liveness, screen, cursor } = await sessions.look(identity);
       if (liveness.state !== 'live') return undefined;
+      // Judged where the composer is, as the delivery judges them: never on history lines.
+      const knobs = { ready: runtime.ready, composer: runtime.composer, composerEmpty: runtime.composerEmpty, busy: runtime.busy };
       return {
-        busy: runtime.busy !== undefined && matchesLine(runtime.busy, screen),
-        ready: runtime.ready !== undefined && matchesLine(runtime.ready, screen),
+        busy: showsBusy(screen, knobs, cursor),
+        ready: runtime.ready !== undefined && matchesLine(runtime.ready, composerLines(screen, knobs, cursor).join('\n')),
       };
     } catch {
       return undefined;
