@@ -52,19 +52,21 @@ const verbsApart = {
 };
 
 /**
- * Log rotation needs the lock library; most commands never rotate, so it is a bundle
- * of its own, required the first time a log outgrows its limit.
+ * Modules most commands never run, each a bundle of its own, required the first time it is
+ * needed: log rotation (the lock library) for a log that outgrew its limit, and the screen
+ * capture of activity (tmux's runner, execa, the runtime table) for an agent whose events
+ * cannot tell what it does.
  * @type {import('esbuild').Plugin}
  */
-const rotationApart = {
-  name: 'rotation-apart',
+const modulesApart = {
+  name: 'modules-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/rotate-log\.js$/ }, () => ({ path: 'rotate-log', namespace: 'rotation' }));
-    b.onLoad({ filter: /.*/, namespace: 'rotation' }, () => ({
-      contents: "module.exports = require('../rotate-log.cjs');",
+    b.onResolve({ filter: /^\.\/(rotate-log|capture-screen)\.js$/ }, (args) => ({ path: args.path.slice(2, -3), namespace: 'apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({
+      contents: `module.exports = require('../${args.path}.cjs');`,
       loader: 'js',
     }));
-    b.onResolve({ filter: /^\.\.\/rotate-log\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\.\/(rotate-log|capture-screen)\.cjs$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -126,7 +128,7 @@ await Promise.all([
     entryPoints: Object.fromEntries(verbs.map((verb) => [verb, `verb-entry:${verb}`])),
     outdir: `${out}/verbs`,
     outExtension: { '.js': '.cjs' },
-    plugins: [verbEntries, rotationApart],
+    plugins: [verbEntries, modulesApart],
     banner: {
       js: 'var __iapeerDemoAgent = require("node:path").join(__dirname, "..", "demo-agent.cjs"), __iapeerCli = require("node:path").join(__dirname, "..", "cli.cjs");',
     },
@@ -135,6 +137,15 @@ await Promise.all([
     ...common,
     entryPoints: ['src/lifecycle/log/rotate-log.ts'],
     outfile: `${out}/rotate-log.cjs`,
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/lifecycle/sessions/capture-screen.ts'],
+    outfile: `${out}/capture-screen.cjs`,
+    // The runtime table names the demo agent's and the CLI's paths, as in the verbs (beside it here).
+    banner: {
+      js: 'var __iapeerDemoAgent = require("node:path").join(__dirname, "demo-agent.cjs"), __iapeerCli = require("node:path").join(__dirname, "cli.cjs");',
+    },
   }),
   build({
     ...common,

@@ -35,7 +35,7 @@ export function printLine(io: Io, text: string): void {
 }
 
 /** Colour only for a terminal, and never with NO_COLOR. */
-export function colorizer(io: Io, noColor: boolean): (code: number, text: string) => string {
+export function colorizer(io: Io, noColor: boolean): (code: number | string, text: string) => string {
   const enabled = io.stdoutIsTTY && !noColor;
   return (code, text) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : text);
 }

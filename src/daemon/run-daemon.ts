@@ -40,6 +40,7 @@ export async function runDaemon({ ctx, log, stop, onStarted }: DaemonRun): Promi
     tickMs: null,
     ticks: 0,
     peers: {},
+    activity: {},
     queue: 0,
     stoppedAt: null,
   };
@@ -74,7 +75,7 @@ async function tickOnce(supervisor: Supervisor, state: DaemonState, log: DaemonL
     const report = await supervisor.tick();
     const tickMs = Math.round((performance.now() - started) * 10) / 10;
     void log.debug('tick', { ms: tickMs, peers: Object.keys(report.peers).length, decisions: report.decisions.length, queue: report.queue });
-    return { ...state, lastTickAt: ctx.now().toISOString(), tickMs, ticks: state.ticks + 1, peers: report.peers, queue: report.queue };
+    return { ...state, lastTickAt: ctx.now().toISOString(), tickMs, ticks: state.ticks + 1, peers: report.peers, activity: report.activity, queue: report.queue };
   } catch (error) {
     // A tick that fails as a whole (an unreadable home) is logged; the next one tries again.
     void log.error('tick failed', { error: messageOf(error) });

@@ -6,7 +6,7 @@ import { parseIdentity } from '../core/names.js';
 import { MAX_TOPIC_CHARS } from '../core/limits.js';
 import { VERSION } from '../core/version.js';
 import type { AppContext } from '../lifecycle/context/app-context.js';
-import { fleetStatus } from '../lifecycle/sessions/observe-fleet.js';
+import { fleetStatus } from '../lifecycle/sessions/fleet-status.js';
 import { callerIdentity, selfFresh } from '../lifecycle/sessions/self-fresh.js';
 import { sendMessage } from '../lifecycle/messages/send-message.js';
 import { readRegistry } from '../registry/read-registry.js';
@@ -72,13 +72,15 @@ export function createMcpServer(ctx: AppContext, options: McpServerOptions = {})
   server.registerTool(
     'list_peers',
     {
-      description: 'Every peer and runtime of the fleet: identity, state (live, down, stopped, blocked), idle seconds, description.',
+      description:
+        'Every peer and runtime of the fleet: identity, state (live, down, stopped, blocked), activity (busy, idle, needs-input, unknown; null unless live) ' +
+        'with activitySince and attention (what it waits on a human for), idle seconds, description.',
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     () =>
-      answer(() => {
+      answer(async () => {
         callerIdentity(ctx);
-        return { peers: fleetStatus(ctx.paths, readRegistry(ctx.paths.registry), ctx.now(), { bin: ctx.config.tmuxBin, env: ctx.childEnv }) };
+        return { peers: await fleetStatus(ctx, readRegistry(ctx.paths.registry)) };
       }),
   );
 

@@ -26,9 +26,16 @@ function idleTimeout(view: PeerView): string {
   return `${value} (${view.peer.idleTimeoutSec === null ? 'IAPEER_IDLE_TIMEOUT_S' : 'its own'})`;
 }
 
+/** `busy since …`, or what it needs a human for. */
+function activityText(row: IdentityView): string {
+  const since = row.activitySince === null ? '' : ` since ${row.activitySince}`;
+  const words = row.attention === null || row.attention === '' ? '' : ` (${shown(row.attention)})`;
+  return `${row.activity ?? 'unknown'}${since}${words}`;
+}
+
 function stateLine(row: IdentityView, paint: (code: number, text: string) => string): string {
   const state = paint(STATE_COLOURS[row.state], row.state);
-  if (row.state === 'live') return `${state}, pid ${row.pid ?? '?'}, idle ${formatDuration(row.idleSeconds)}`;
+  if (row.state === 'live') return `${state}, ${activityText(row)}, pid ${row.pid ?? '?'}, idle ${formatDuration(row.idleSeconds)}`;
   if (row.state === 'stopped') return `${state} since ${row.stoppedAt ?? '?'} (iapeer start lifts it)`;
   if (row.state === 'blocked') {
     const { blocked } = row;

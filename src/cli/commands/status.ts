@@ -30,7 +30,7 @@ function daemonHead(daemon: Extract<DaemonStatus, { state: unknown }>): string {
 }
 
 function peersJson(peers: StatusReport['peers']): Record<string, unknown> {
-  return 'problem' in peers ? { problem: peers.problem } : { ...peers.counts, total: peers.total };
+  return 'problem' in peers ? { problem: peers.problem } : { ...peers.counts, total: peers.total, activity: peers.activity };
 }
 
 function daemonLines(daemon: DaemonStatus, nowMs: number): string[] {
@@ -59,13 +59,16 @@ function render(options: { readonly json: boolean }, io: Io, report: StatusRepor
   const { peers } = report;
   const fleet =
     'problem' in peers
-      ? 'peers     unknown'
-      : `peers     ${peers.total} in all: ${peers.counts.live} live, ${peers.counts.down} down, ${peers.counts.stopped} stopped, ${peers.counts.blocked} blocked`;
+      ? ['peers     unknown']
+      : [
+          `peers     ${peers.total} in all: ${peers.counts.live} live, ${peers.counts.down} down, ${peers.counts.stopped} stopped, ${peers.counts.blocked} blocked`,
+          `activity  ${peers.activity.busy} busy, ${peers.activity.idle} idle, ${peers.activity['needs-input']} needs-input, ${peers.activity.unknown} unknown`,
+        ];
   printLine(
     io,
     [
       ...daemonLines(report.daemon, nowMs),
-      fleet,
+      ...fleet,
       'problem' in queue ? `queue     unknown: ${shown(queue.problem)}` : `queue     ${queue.waiting} waiting, ${queue.setAside} set aside`,
     ].join('\n'),
   );

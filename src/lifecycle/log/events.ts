@@ -56,7 +56,10 @@ export type LifecycleEvent =
       /** For the operator's drop and retry (`iapeer queue drop|retry`): where the message was. */
       was?: 'waiting' | 'set-aside';
     }
-  | { ev: 'daemon'; action: 'start' | 'stop'; pid: number };
+  | { ev: 'daemon'; action: 'start' | 'stop'; pid: number }
+  /** An identity waits on a human (`reason`, the runtime's words in `msg`), once per episode; `action=cleared` when it ends. */
+  | { ev: 'attention'; identity: string; reason: string; msg: string }
+  | { ev: 'attention'; identity: string; action: 'cleared' };
 
 export const FIELD_ORDER = [
   'identity',
@@ -79,6 +82,7 @@ export const FIELD_ORDER = [
   'ended',
   'runtimes',
   'handoff',
+  'msg',
 ] as const;
 
 /** `ts` and `ev` first, then the event's fields in the fixed order. */

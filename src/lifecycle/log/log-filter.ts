@@ -18,6 +18,7 @@ const EVENTS: Readonly<Record<LifecycleEvent['ev'], true>> = {
   stop: true,
   supervise: true,
   wake: true,
+  attention: true,
 };
 
 /** Every `ev=` the lifecycle log holds, for `log --ev`. */

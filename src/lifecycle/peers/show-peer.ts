@@ -7,6 +7,7 @@ import type { AppContext } from '../context/app-context.js';
 import { type LogEntry, lastLogLines } from '../log/last-lines.js';
 import { recentFastDeaths } from '../sessions/crash-guard.js';
 import { type PeerStatus, observeFleet, statusOf } from '../sessions/observe-fleet.js';
+import { activityOf, lookerOf } from '../sessions/fleet-status.js';
 
 /** Lifecycle events `show` quotes: the last few about the peer, as `log --peer` finds them. */
 export const SHOWN_EVENTS = 10;
@@ -48,12 +49,13 @@ export async function showPeer(ctx: AppContext, word: string): Promise<PeerView>
   const observed = observeFleet(ctx.paths, { ...registry, peers: [peer] }, now, { bin: ctx.config.tmuxBin, env: ctx.childEnv }).identities.filter(
     (seen) => named === undefined || seen.identity === named,
   );
+  const looker = lookerOf(ctx);
   const identities = await Promise.all(
     observed.map(async (seen): Promise<IdentityView> => {
       const { markers } = seen;
       const deaths = markers.deaths ?? [];
       return {
-        ...statusOf(seen, await ctx.queue.depth(seen.identity), ctx.paths),
+        ...statusOf(seen, await ctx.queue.depth(seen.identity), ctx.paths, await activityOf(ctx, seen, now.getTime(), looker)),
         spawned: markers.spawned ? { at: markers.spawned.at, mode: markers.spawned.mode, cause: markers.spawned.cause } : null,
         stoppedAt: markers.stopped?.at ?? null,
         blocked: markers.blocked ?? null,

@@ -1,5 +1,8 @@
 import { RefusedError } from '../../core/errors.js';
 import { formatIdentity } from '../../core/names.js';
+import { eventsFileOf } from '../../core/paths.js';
+import { appendEvent } from '../../transport/events/agent-events.js';
+import { INTERRUPT_KIND } from '../../transport/events/event-line.js';
 import { requireTarget } from '../../registry/peers.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import type { Runtime } from '../../runtimes/runtime.js';
@@ -46,11 +49,16 @@ async function ensureLive(ctx: SessionContext, identity: string, hint: string): 
   return liveness.pane;
 }
 
-/** Sends the runtime's interrupt key; the conversation is kept. */
+/**
+ * Sends the runtime's interrupt key; the conversation is kept. Marked in the identity's
+ * events too: Claude reports nothing on Escape, so without the mark it would read busy (or
+ * needs-input) on after the turn or the dialog is gone.
+ */
 export async function interruptPeer(ctx: AppContext, target: PeerTarget): Promise<{ identity: string; key: string }> {
   const { ctx: sctx, identity, runtime, pane } = await requireLivePeer(ctx, target, { ready: false });
   await sctx.sessions.leaveMode(identity, pane);
   await sctx.sessions.sendKey(identity, runtime.interrupt);
+  await appendEvent(eventsFileOf(ctx.paths, identity), INTERRUPT_KIND, {}, ctx.now().getTime()).catch(() => undefined);
   await ctx.log.write({ ev: 'interrupt', identity });
   return { identity, key: runtime.interrupt };
 }

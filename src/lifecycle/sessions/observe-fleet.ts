@@ -2,6 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { type MarkerName, type Markers, assertStateRootSafe, readMarkers } from '../../registry/markers.js';
 import { type PeerState, idleSeconds, peerState } from './peer-state.js';
+import type { Activity, ActivityVerdict } from './activity.js';
+import { type AgentEvent, sessionIdOf } from '../../transport/events/event-line.js';
 import type { PeerRecord, Registry } from '../../registry/schema.js';
 import { formatIdentity } from '../../core/names.js';
 import { type Paths, socketPathOf, stateDirOf } from '../../core/paths.js';
@@ -15,6 +17,12 @@ export interface PeerStatus {
   readonly runtime: string;
   readonly identity: string;
   readonly state: PeerState;
+  /** What it is doing (activity.ts); null unless live. */
+  readonly activity: Activity | null;
+  /** ISO 8601; null unless live. */
+  readonly activitySince: string | null;
+  /** The runtime's words while it needs input; null otherwise. */
+  readonly attention: string | null;
   readonly idleSeconds: number | null;
   readonly pid: number | null;
   readonly alwaysOn: boolean;
@@ -29,9 +37,10 @@ interface Probe {
   readonly live: boolean;
   readonly pid: number | null;
   readonly lastActivityMs: number | undefined;
+  readonly lastOutputMs: number | undefined;
 }
 
-const DOWN: Probe = { live: false, pid: null, lastActivityMs: undefined };
+const DOWN: Probe = { live: false, pid: null, lastActivityMs: undefined, lastOutputMs: undefined };
 const LIST_MARKERS = ['spawned', 'stopped', 'blocked'] as const;
 
 interface ProbeInput {
@@ -44,16 +53,17 @@ interface ProbeInput {
 
 /**
  * The pty's access and change times are the last input and output: the idle clock, which
- * starts no earlier than `sinceMs` (the spawn). Undefined when the pty is gone.
+ * starts no earlier than `sinceMs` (the spawn). The agent drawing its screen touches the
+ * mtime, so that alone is the last output. Undefined when the pty is gone.
  */
-export function lastActivityOf(tty: string, sinceMs: number): number | undefined {
+export function ttyTimesOf(tty: string, sinceMs: number): { lastActivityMs: number; lastOutputMs: number } | undefined {
   const stat = statSync(tty, { throwIfNoEntry: false });
-  return stat === undefined ? undefined : Math.max(stat.atimeMs, stat.mtimeMs, sinceMs);
+  return stat === undefined ? undefined : { lastActivityMs: Math.max(stat.atimeMs, stat.mtimeMs, sinceMs), lastOutputMs: Math.max(stat.mtimeMs, sinceMs) };
 }
 
 function liveProbe(pid: number, tty: string, sinceMs: number): Probe {
-  const lastActivityMs = lastActivityOf(tty, sinceMs);
-  return lastActivityMs === undefined ? DOWN : { live: true, pid, lastActivityMs };
+  const times = ttyTimesOf(tty, sinceMs);
+  return times === undefined ? DOWN : { live: true, pid, ...times };
 }
 
 /**
@@ -100,6 +110,8 @@ export interface IdentityObservation {
   readonly live: boolean;
   readonly pid: number | null;
   readonly idleSeconds: number | null;
+  /** The last output on its terminal; undefined unless live. */
+  readonly lastOutputMs: number | undefined;
 }
 
 export interface FleetObservation {
@@ -141,6 +153,7 @@ export function observeFleet(
         live: probe.live,
         pid: probe.pid,
         idleSeconds: probe.lastActivityMs === undefined ? null : idleSeconds(probe.lastActivityMs, now.getTime()),
+        lastOutputMs: probe.lastOutputMs,
       };
     }),
   );
@@ -152,25 +165,36 @@ export function stateOf(seen: Pick<IdentityObservation, 'live' | 'markers'>): Pe
   return peerState({ live: seen.live, stopped: seen.markers.stopped !== undefined, blocked: seen.markers.blocked !== undefined });
 }
 
-/** One row per (peer, runtime), in registry order: what `list` shows. */
-export function fleetStatus(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): PeerStatus[] {
+/** Every registered identity as `list` needs it, with its queue's depth. */
+export function observeForList(paths: Paths, registry: Registry, now: Date, tmux: TmuxCommand): Array<{ seen: IdentityObservation; waiting: number }> {
   const waiting = new QueueStore(paths.queueDir).waitingSync();
-  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => statusOf(seen, waiting.get(seen.identity) ?? 0, paths));
+  return observeFleet(paths, registry, now, tmux, LIST_MARKERS).identities.map((seen) => ({ seen, waiting: waiting.get(seen.identity) ?? 0 }));
 }
 
-/** What `list` says of an observed identity (`show` says the same). */
-export function statusOf(seen: IdentityObservation, waiting: number, paths: Paths): PeerStatus {
+/** What `list` says of an observed identity (`show` says the same); its activity is decided apart (fleet-status.ts). */
+export function statusOf(
+  seen: IdentityObservation,
+  waiting: number,
+  paths: Paths,
+  activity: ActivityVerdict | null = null,
+  /** The last session's events when the caller has read them already. */
+  events?: readonly AgentEvent[],
+): PeerStatus {
+  const live = seen.live && activity !== null;
   return {
     personality: seen.peer.personality,
     runtime: seen.runtime,
     identity: seen.identity,
     state: stateOf(seen),
+    activity: live ? activity.activity : null,
+    activitySince: live ? new Date(activity.since).toISOString() : null,
+    attention: live && activity.activity === 'needs-input' ? (activity.attention ?? '') : null,
     idleSeconds: seen.idleSeconds,
     pid: seen.pid,
     alwaysOn: seen.peer.alwaysOn,
     description: seen.peer.description,
     waiting,
-    sessionId: lastSessionIdSync(paths, seen.identity),
+    sessionId: events === undefined ? lastSessionIdSync(paths, seen.identity) : (sessionIdOf(events) ?? null),
   };
 }
 

@@ -16,6 +16,13 @@ export const DaemonStateSchema = z.object({
   tickMs: z.nullable(z.number()),
   ticks: z.number(),
   peers: z.record(z.string(), z.enum(['live', 'down', 'stopped', 'blocked'])),
+  /** The live identities' activity; absent in a file from an iapeer that did not write it. */
+  activity: z.optional(
+    z.record(
+      z.string(),
+      z.object({ activity: z.enum(['busy', 'idle', 'needs-input', 'unknown']), since: z.string(), attention: z.nullable(z.string()) }),
+    ),
+  ),
   queue: z.number(),
   /** Null while it runs; absent in a file from an iapeer that did not write it. */
   stoppedAt: z.optional(z.nullable(z.string())),

@@ -7,12 +7,14 @@ import { readRegistry } from '../../registry/read-registry.js';
 import type { PeerRecord } from '../../registry/schema.js';
 import type { Liveness } from '../../transport/tmux/pane-liveness.js';
 import type { SessionContext } from '../context/session-context.js';
-import { type IdentityObservation, lastActivityOf } from '../sessions/observe-fleet.js';
+import type { ActivityVerdict } from '../sessions/activity.js';
+import { activityOf, lookerOf } from '../sessions/fleet-status.js';
+import { type IdentityObservation, ttyTimesOf } from '../sessions/observe-fleet.js';
 import { idleSeconds } from '../sessions/peer-state.js';
 import type { IdentityFacts, SocketFacts } from './plan-tick.js';
 
 /** The planner's facts about an identity the tick observed. */
-export function factsOfObserved(seen: IdentityObservation, defaultIdleSec: number, queued: number): IdentityFacts {
+export function factsOfObserved(seen: IdentityObservation, defaultIdleSec: number, queued: number, activity: ActivityVerdict | null): IdentityFacts {
   return {
     identity: seen.identity,
     alwaysOn: seen.peer.alwaysOn,
@@ -21,6 +23,7 @@ export function factsOfObserved(seen: IdentityObservation, defaultIdleSec: numbe
     live: seen.live,
     socket: seen.socket,
     idleSeconds: seen.idleSeconds,
+    activity,
     queued,
   };
 }
@@ -34,7 +37,8 @@ export interface FreshFacts {
 
 /**
  * The same facts read afresh for one identity, under its lock, for the executor's second
- * look: its record, its markers, what tmux says of its session, and its queue.
+ * look: its record, its markers, what tmux says of its session, its activity (its events,
+ * and its screen if they need it, captured now), and its queue.
  */
 export async function freshFactsOf(ctx: SessionContext, identity: string): Promise<FreshFacts> {
   const named = findIdentity(readRegistry(ctx.paths.registry), identity);
@@ -42,17 +46,20 @@ export async function freshFactsOf(ctx: SessionContext, identity: string): Promi
   if (!named) return { facts: undefined, named, liveness };
   const markers = readMarkers(stateDirOf(ctx.paths, identity));
   const spawnedAt = markers.spawned ? Date.parse(markers.spawned.at) : 0;
-  const last = liveness.state === 'live' ? lastActivityOf(liveness.pane.tty, spawnedAt) : undefined;
-  const facts: IdentityFacts = {
+  const times = liveness.state === 'live' ? ttyTimesOf(liveness.pane.tty, spawnedAt) : undefined;
+  const nowMs = ctx.now().getTime();
+  const seen: IdentityObservation = {
+    peer: named.peer,
+    runtime: named.runtime,
     identity,
-    alwaysOn: named.peer.alwaysOn,
-    idleTimeoutSec: named.peer.idleTimeoutSec ?? ctx.config.idleTimeoutSec,
     markers,
-    live: liveness.state === 'live',
     socket: lstatSync(join(ctx.paths.sockDir, identity), { throwIfNoEntry: false }) !== undefined,
-    idleSeconds: last === undefined ? null : idleSeconds(last, ctx.now().getTime()),
-    queued: await ctx.queue.depth(identity),
+    live: liveness.state === 'live',
+    pid: liveness.state === 'live' ? liveness.pane.pid : null,
+    idleSeconds: times === undefined ? null : idleSeconds(times.lastActivityMs, nowMs),
+    lastOutputMs: times?.lastOutputMs,
   };
+  const facts = factsOfObserved(seen, ctx.config.idleTimeoutSec, await ctx.queue.depth(identity), await activityOf(ctx, seen, nowMs, lookerOf(ctx)));
   return { facts, named, liveness };
 }
 

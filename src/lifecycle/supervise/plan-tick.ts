@@ -1,5 +1,6 @@
 import { tryParseIdentity } from '../../core/names.js';
 import type { Markers } from '../../registry/markers.js';
+import type { ActivityVerdict } from '../sessions/activity.js';
 import { eagerRelaunchAt } from '../sessions/crash-guard.js';
 import { lastSpawnUnaccounted } from '../sessions/session-accounting.js';
 
@@ -13,7 +14,10 @@ export interface IdentityFacts {
   readonly live: boolean;
   /** A socket file is there: something may be left of an ended session. */
   readonly socket: boolean;
+  /** Seconds since its terminal's last input or output. */
   readonly idleSeconds: number | null;
+  /** What it is doing, when live (activity.ts); absent when not looked at. */
+  readonly activity?: Pick<ActivityVerdict, 'activity' | 'since' | 'source'> | null | undefined;
   /** Messages waiting for it (set-aside ones not counted). */
   readonly queued: number;
 }
@@ -51,6 +55,19 @@ export type Decision =
   | { readonly kind: 'flush'; readonly identity: string; readonly wake: boolean };
 
 /**
+ * How long a live identity has been idle, in seconds; undefined when it is not (busy, or
+ * waiting on a human: never reaped as idle). With the runtime's own events it counts from
+ * the end of its last turn, so a long silent turn is not idle and a ticking screen does not
+ * keep an idle agent up; otherwise from its terminal's last input or output.
+ */
+export function idleAgeOf(facts: Pick<IdentityFacts, 'activity' | 'idleSeconds'>, nowMs: number): number | undefined {
+  const seen = facts.activity;
+  if (seen?.activity === 'busy' || seen?.activity === 'needs-input') return undefined;
+  if (seen?.activity === 'idle' && seen.source === 'events') return Math.max(0, Math.floor((nowMs - seen.since) / 1000));
+  return facts.idleSeconds ?? 0;
+}
+
+/**
  * What the tick does about one registered identity. The executor asks again, on fresh facts
  * under the identity's lock, before it acts on a reap or a relaunch.
  */
@@ -62,9 +79,9 @@ export function decideIdentity(facts: IdentityFacts, nowMs: number): Decision[] 
     return facts.live && facts.queued > 0 ? [skipped, { kind: 'flush', identity, wake: false }] : [skipped];
   }
   if (facts.live) {
-    const idle = facts.idleSeconds ?? 0;
+    const idle = idleAgeOf(facts, nowMs);
     // A peer with mail is not idle: deliver first, reap on a later tick.
-    if (facts.idleTimeoutSec > 0 && idle >= facts.idleTimeoutSec && facts.queued === 0) return [{ kind: 'reap-idle', identity, ageSec: idle }];
+    if (idle !== undefined && facts.idleTimeoutSec > 0 && idle >= facts.idleTimeoutSec && facts.queued === 0) return [{ kind: 'reap-idle', identity, ageSec: idle }];
     return facts.queued > 0 ? [{ kind: 'alive', identity }, { kind: 'flush', identity, wake: false }] : [{ kind: 'alive', identity }];
   }
   if (facts.socket || lastSpawnUnaccounted(markers)) return [{ kind: 'reap-ended', identity }];

@@ -1,7 +1,8 @@
 import { readRegistry } from '../../registry/read-registry.js';
 import type { AppContext } from '../context/app-context.js';
 import { type DaemonStatus, readDaemonStatus } from './daemon-state.js';
-import { fleetStatus } from '../sessions/observe-fleet.js';
+import { fleetStatus } from '../sessions/fleet-status.js';
+import type { Activity } from '../sessions/activity.js';
 import { totalOf } from '../../transport/queue/queue-store.js';
 import type { PeerState } from '../sessions/peer-state.js';
 import { messageOf } from '../../core/errors.js';
@@ -9,21 +10,28 @@ import { messageOf } from '../../core/errors.js';
 export interface StatusReport {
   readonly daemon: DaemonStatus;
   /** Identities per state, or why the registry could not be read (`error`, for the caller to fail with). */
-  readonly peers: { readonly counts: Record<PeerState, number>; readonly total: number } | { readonly problem: string; readonly error: unknown };
+  readonly peers:
+    | { readonly counts: Record<PeerState, number>; readonly activity: Record<Activity, number>; readonly total: number }
+    | { readonly problem: string; readonly error: unknown };
   readonly queue: { readonly waiting: number; readonly setAside: number } | { readonly problem: string };
 }
 
 /** The daemon as `daemon.json` tells it, and the fleet and queue as they are now. */
 export async function statusReport(ctx: AppContext): Promise<StatusReport> {
-  return { daemon: readDaemonStatus(ctx.paths), peers: peerCounts(ctx), queue: await queueCounts(ctx) };
+  return { daemon: readDaemonStatus(ctx.paths), peers: await peerCounts(ctx), queue: await queueCounts(ctx) };
 }
 
-function peerCounts(ctx: AppContext): StatusReport['peers'] {
+/** Identities per state, and the live ones per activity. */
+async function peerCounts(ctx: AppContext): Promise<StatusReport['peers']> {
   try {
-    const rows = fleetStatus(ctx.paths, readRegistry(ctx.paths.registry), ctx.now(), { bin: ctx.config.tmuxBin, env: ctx.childEnv });
+    const rows = await fleetStatus(ctx, readRegistry(ctx.paths.registry));
     const counts: Record<PeerState, number> = { live: 0, down: 0, stopped: 0, blocked: 0 };
-    for (const row of rows) counts[row.state] += 1;
-    return { counts, total: rows.length };
+    const activity: Record<Activity, number> = { busy: 0, idle: 0, 'needs-input': 0, unknown: 0 };
+    for (const row of rows) {
+      counts[row.state] += 1;
+      if (row.activity !== null) activity[row.activity] += 1;
+    }
+    return { counts, activity, total: rows.length };
   } catch (error) {
     return { problem: messageOf(error), error };
   }

@@ -12,6 +12,9 @@ import { type SessionContext, withSessions } from '../context/session-context.js
 import { flushQueue } from '../messages/flush-queue.js';
 import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
 import { endSession } from '../sessions/end-session.js';
+import type { ActivityVerdict } from '../sessions/activity.js';
+import { activityOf } from '../sessions/fleet-status.js';
+import { type ScreenLooker, screenLooker } from '../sessions/observe-activity.js';
 import { type IdentityObservation, observeFleet, stateOf } from '../sessions/observe-fleet.js';
 import type { PeerState } from '../sessions/peer-state.js';
 import { reapEnded } from '../sessions/reap-ended.js';
@@ -21,8 +24,17 @@ import { type Decision, decideIdentity, isOrphanSocket, planTick } from './plan-
 /** Reaps run this many at once; each mostly waits for processes to exit. */
 const PARALLEL_REAPS = 16;
 
+/** A live identity's activity as daemon.json tells it. */
+export interface ActivityEntry {
+  readonly activity: ActivityVerdict['activity'];
+  readonly since: string;
+  readonly attention: string | null;
+}
+
 export interface TickReport {
   readonly peers: Record<string, PeerState>;
+  /** The live identities' activity. */
+  readonly activity: Record<string, ActivityEntry>;
   /** Messages waiting, all identities. */
   readonly queue: number;
   readonly decisions: readonly Decision[];
@@ -44,11 +56,19 @@ export interface SupervisorHooks {
  */
 export class Supervisor {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly looker: ScreenLooker;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly hooks: SupervisorHooks,
-  ) {}
+  ) {
+    this.looker = screenLooker({
+      paths: ctx.paths,
+      tmux: { bin: ctx.config.tmuxBin, env: ctx.childEnv },
+      nodeBin: ctx.nodeBin,
+      now: () => ctx.now().getTime(),
+    });
+  }
 
   async tick(): Promise<TickReport> {
     // A new context per tick: runtimes.json is read afresh, so an edit takes effect.
@@ -66,11 +86,14 @@ export class Supervisor {
     } catch (error) {
       // Without a registry nothing can be told apart from an orphan: act on nothing.
       this.hooks.onError(error);
-      return { peers: {}, queue: totalOf(queued), decisions: [] };
+      return { peers: {}, activity: {}, queue: totalOf(queued), decisions: [] };
     }
+    const activities = await this.activities(observed, now.getTime());
     const decisions = planTick({
       nowMs: now.getTime(),
-      identities: observed.map((seen) => factsOfObserved(seen, this.ctx.config.idleTimeoutSec, queued.get(seen.identity) ?? 0)),
+      identities: observed.map((seen, index) =>
+        factsOfObserved(seen, this.ctx.config.idleTimeoutSec, queued.get(seen.identity) ?? 0, activities[index] ?? null),
+      ),
       registryPresent,
       sockets: socketNames.map((name) => socketFactsOf(this.ctx.paths, name, registryPresent)),
       queued,
@@ -84,6 +107,12 @@ export class Supervisor {
     for (const decision of decisions) this.act(sctx, decision);
     return {
       peers: Object.fromEntries(observed.map((seen) => [seen.identity, stateOf(seen)])),
+      activity: Object.fromEntries(
+        observed.flatMap((seen, index) => {
+          const verdict = activities[index];
+          return verdict === null || verdict === undefined ? [] : [[seen.identity, entryOf(verdict)]];
+        }),
+      ),
       queue: totalOf(queued),
       decisions,
     };
@@ -97,6 +126,18 @@ export class Supervisor {
     const finished = await Promise.race([all, timeout]);
     clearTimeout(timer);
     return finished;
+  }
+
+  /** Each observed identity's activity (null unless live); one that cannot be told is unknown to the planner, not a failed tick. */
+  private async activities(observed: readonly IdentityObservation[], nowMs: number): Promise<Array<ActivityVerdict | null>> {
+    return mapLimited(observed, PARALLEL_REAPS, async (seen) => {
+      try {
+        return await activityOf(this.ctx, seen, nowMs, this.looker);
+      } catch (error) {
+        this.hooks.onError(error, seen.identity);
+        return null;
+      }
+    });
   }
 
   private async queueDepths(): Promise<Map<string, number>> {
@@ -200,4 +241,12 @@ export class Supervisor {
       await this.ctx.log.write({ ev: 'supervise', identity, action: 'reaped-orphan' });
     });
   }
+}
+
+function entryOf(verdict: ActivityVerdict): ActivityEntry {
+  return {
+    activity: verdict.activity,
+    since: new Date(verdict.since).toISOString(),
+    attention: verdict.activity === 'needs-input' ? (verdict.attention ?? '') : null,
+  };
 }

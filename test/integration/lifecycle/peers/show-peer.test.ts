@@ -73,7 +73,7 @@ describe('show', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^bob - writes the notes\n {2}cwd {13}\S+work-bob\n/);
     expect(text.stdout).toMatch(/^ {2}idle timeout {4}1800 s \(its own\)$/m);
-    expect(text.stdout).toMatch(new RegExp(`^demo-bob  live, pid ${demo?.pid}, idle \\d+s$`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^demo-bob  live, idle since \\S+, pid ${demo?.pid}, idle \\d+s$`, 'm'));
     expect(text.stdout).toMatch(/^codex-bob {2}stopped since \S+ \(iapeer start lifts it\)\n {2}session {3}never started\n {2}messages {2}1 waiting, 1 set aside \(iapeer queue\)$/m);
     expect(text.stdout).toMatch(/^last 10 lifecycle events \(iapeer log --peer bob\):$/m);
     expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/ ev=stop identity=codex-bob was=down$/);

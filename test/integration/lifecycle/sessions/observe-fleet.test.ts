@@ -27,11 +27,11 @@ describe('list', () => {
     ]);
     const text = await home.run(['list']);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.split('\n').slice(0, 4).map((line) => line.split(/\s+/).slice(0, 5))).toEqual([
-      ['PEER', 'RUNTIME', 'STATE', 'IDLE', 'WAITING'],
-      ['ann', 'demo', 'down', '-', '2'],
-      ['ben', 'demo', 'down', '-', '1'],
-      ['cal', 'demo', 'down', '-', '-'],
+    expect(text.stdout.split('\n').slice(0, 4).map((line) => line.split(/\s+/).slice(0, 6))).toEqual([
+      ['PEER', 'RUNTIME', 'STATE', 'ACTIVITY', 'IDLE', 'WAITING'],
+      ['ann', 'demo', 'down', '-', '-', '2'],
+      ['ben', 'demo', 'down', '-', '-', '1'],
+      ['cal', 'demo', 'down', '-', '-', '-'],
     ]);
   });
 });

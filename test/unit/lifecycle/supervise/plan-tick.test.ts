@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Decision, type IdentityFacts, type SocketFacts, type TickFacts, decideIdentity, isOrphanSocket, planTick } from '../../../../src/lifecycle/supervise/plan-tick.js';
 import type { Markers } from '../../../../src/registry/markers.js';
+import type { Activity, ActivitySource } from '../../../../src/lifecycle/sessions/activity.js';
 import { NOW, at, death, spawned } from '../../../helpers/markers.js';
 
 /** In-memory builders: one identity, live and busy unless told otherwise. */
@@ -17,6 +18,9 @@ function identity(overrides: Partial<IdentityFacts> = {}): IdentityFacts {
     ...overrides,
   };
 }
+
+/** An activity verdict dated `secondsAgo` before NOW. */
+const act = (activity: Activity, secondsAgo: number, source: ActivitySource) => ({ activity, since: NOW - secondsAgo * 1000, source });
 
 /** Socket directory entries: unix sockets, none with state in the home, unless told otherwise. */
 const sockets = (names: string[], extra: Partial<SocketFacts> = {}): SocketFacts[] => names.map((name) => ({ name, isSocket: true, hasState: false, ...extra }));
@@ -52,6 +56,14 @@ describe('planTick', () => {
 
     // A warm peer idle past its timeout is reaped; never one with 0 (never) or with mail.
     ['idle past its timeout', tick([identity({ idleSeconds: 3600 })]), [{ kind: 'reap-idle', identity: 'demo-ann', ageSec: 3600 }]],
+    // By activity: busy or needs-input is never idle; with events, idle counts from the turn's end.
+    ['busy by activity, terminal silent past its timeout', tick([identity({ idleSeconds: 7200, activity: act('busy', 7200, 'events') })]), [{ kind: 'alive', identity: 'demo-ann' }]],
+    ['needs-input, terminal silent past its timeout', tick([identity({ idleSeconds: 7200, activity: act('needs-input', 7200, 'events') })]), [{ kind: 'alive', identity: 'demo-ann' }]],
+    ['busy by its screen', tick([identity({ idleSeconds: 7200, activity: act('busy', 0, 'screen') })]), [{ kind: 'alive', identity: 'demo-ann' }]],
+    ['idle by events past its timeout, screen ticking', tick([identity({ idleSeconds: 0, activity: act('idle', 3600, 'events') })]), [{ kind: 'reap-idle', identity: 'demo-ann', ageSec: 3600 }]],
+    ['idle by events, turn ended recently, terminal long silent', tick([identity({ idleSeconds: 7200, activity: act('idle', 60, 'events') })]), [{ kind: 'alive', identity: 'demo-ann' }]],
+    ['idle by its screen: terminal silence counts', tick([identity({ idleSeconds: 3600, activity: act('idle', 10, 'screen') })]), [{ kind: 'reap-idle', identity: 'demo-ann', ageSec: 3600 }]],
+    ['unknown: terminal silence counts', tick([identity({ idleSeconds: 3600, activity: act('unknown', 10, 'none') })]), [{ kind: 'reap-idle', identity: 'demo-ann', ageSec: 3600 }]],
     ['idle, timeout 0 (never)', tick([identity({ idleSeconds: 99_999, idleTimeoutSec: 0 })]), [{ kind: 'alive', identity: 'demo-ann' }]],
     [
       'idle, with mail',
