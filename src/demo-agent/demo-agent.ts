@@ -66,6 +66,8 @@ let pasting = false;
 /** Part of the composer came from a paste: then it is a message, whatever it starts with. */
 let pasted = false;
 let busy = false;
+/** A question waiting on a human (`/ask <question>`): drawn instead of the prompt until Enter or Escape. */
+let asking: string | undefined;
 let mounted = false;
 let entersToDrop = args.dropEnters;
 let header = '';
@@ -102,7 +104,8 @@ function draw(): void {
     const visible = history.slice(-Math.max(1, rows - 4)).map((line) => line.slice(0, (out.columns || 80) - 1));
     const footer = busy ? '(working… Esc interrupts)' : 'Enter sends · Esc interrupts · /compact · /exit';
     const screen = [header, '', ...visible].slice(0, Math.max(1, rows - 2));
-    out.write(`\x1b[H\x1b[2J${screen.join('\r\n')}\x1b[${rows};1H${footer}\x1b[${rows - 1};1H${DEMO_PROMPT}${composerText()}`);
+    const composer = asking === undefined ? `${DEMO_PROMPT}${composerText()}` : `? ${asking} — Enter allows · Esc cancels`;
+    out.write(`\x1b[H\x1b[2J${screen.join('\r\n')}\x1b[${rows};1H${footer}\x1b[${rows - 1};1H${composer}`);
   });
 }
 
@@ -124,6 +127,15 @@ function submit(): void {
     out.write('\x1b[?2004l\x1b[?1049l');
     out.write('bye\r\n');
     process.exit(Number(exit[1] ?? 0));
+  }
+  if (typed && trimmed.startsWith('/ask ')) {
+    // A permission dialog, as Claude Code draws one: reported by hooks, answered by a human.
+    asking = trimmed.slice('/ask '.length);
+    record({ kind: 'command', text: trimmed });
+    hook('UserPromptSubmit', { prompt: text });
+    hook('PermissionRequest', { tool_name: 'Bash' });
+    hook('Notification', { notification_type: 'permission_prompt', message: asking });
+    return draw();
   }
   if (typed && trimmed.startsWith('!')) {
     record({ kind: 'command', text: trimmed.slice(1) });
@@ -155,6 +167,8 @@ function submit(): void {
 }
 
 function interrupt(): void {
+  // Like Claude Code, an Escape at a dialog reports nothing to the hooks.
+  asking = undefined;
   record({ kind: 'interrupt' });
   buffer = '';
   pasted = false;
@@ -204,6 +218,15 @@ function onInput(chunk: string): void {
     }
     rest = rest.slice(1);
     if (busy) continue;
+    if (asking !== undefined) {
+      if (char === '\r' || char === '\n') {
+        asking = undefined;
+        say('· (allowed)');
+        draw();
+        hook('Stop');
+      }
+      continue;
+    }
     if (char === '\r' || char === '\n') {
       if (entersToDrop > 0) entersToDrop -= 1;
       else submit();

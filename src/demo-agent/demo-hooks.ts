@@ -7,7 +7,7 @@ const Settings = z.object({
   hooks: z.optional(z.record(z.string(), z.array(z.object({ matcher: z.optional(z.string()), hooks: z.array(CommandHook) })))),
 });
 
-export type DemoHookEvent = 'SessionStart' | 'UserPromptSubmit' | 'Stop';
+export type DemoHookEvent = 'SessionStart' | 'UserPromptSubmit' | 'Stop' | 'PermissionRequest' | 'Notification';
 
 export interface HookCommand {
   readonly command: string;

@@ -5,7 +5,7 @@ export const HOOK_TIMEOUT_S = 2;
 
 export const CLAUDE_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'Notification', 'PermissionRequest', 'SessionEnd', 'PreCompact'] as const;
 export const CODEX_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PermissionRequest', 'Interrupt', 'SessionEnd', 'PreCompact'] as const;
-export const DEMO_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop'] as const;
+export const DEMO_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PermissionRequest', 'Notification'] as const;
 
 /** Claude-settings shaped hooks, one command per event, no matcher (every tool, every notification). */
 export function hookSettings(eventsFile: string, events: readonly string[]): { hooks: Record<string, unknown> } {

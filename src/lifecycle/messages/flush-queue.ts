@@ -14,7 +14,8 @@ import { lockDelivery } from '../context/locks.js';
 import { type SessionContext, runtimeOf, withSessions } from '../context/session-context.js';
 import { ensureReady, isMarkedReady, wakePeer } from '../sessions/wake-peer.js';
 import { deliveryKnobsOf } from './delivery-knobs.js';
-import { agentReportOf } from './agent-report.js';
+import { agentReportOf, waitUntilFree } from './agent-report.js';
+import { currentActivity } from '../sessions/fleet-status.js';
 import { cannotHeal, cannotStartReason } from '../sessions/spawn-check.js';
 
 export type { DeliveredHow };
@@ -168,7 +169,9 @@ async function flushIdentity(
           current = { ...current, pastedAt: ctx.now().toISOString() };
           await ctx.queue.write(current);
         },
-        ...(report === undefined ? {} : { reported: (id: string) => report.reported(id) }),
+        ...(report === undefined
+          ? {}
+          : { reported: (id: string) => report.reported(id), gate: () => waitUntilFree(() => currentActivity(ctx, state.peer, state.runtime)) }),
       });
     // A session that passed the readiness gate is tried at once: one look tells whether it is still live.
     let result = isMarkedReady(markers) ? await deliver() : undefined;
@@ -196,14 +199,19 @@ async function flushIdentity(
           return hold('wake failed');
         }
       }
-      try {
-        const ready = await ensureReady(ctx, identity, runtime, markers);
-        if (ready) markers = { ...markers, ready };
-      } catch (error) {
-        await failed(ctx, message, `not ready: ${(error as Error).message}`);
-        return hold('not ready');
+      // A dialog waiting on a human hides the ready prompt: the readiness gate would only time out.
+      if (report !== undefined && (await currentActivity(ctx, state.peer, state.runtime))?.activity === 'needs-input') {
+        result = { outcome: 'gated', reason: 'needs-input' };
+      } else {
+        try {
+          const ready = await ensureReady(ctx, identity, runtime, markers);
+          if (ready) markers = { ...markers, ready };
+        } catch (error) {
+          await failed(ctx, message, `not ready: ${(error as Error).message}`);
+          return hold('not ready');
+        }
+        result = await deliver();
       }
-      result = await deliver();
     }
     const submitted = deliveredHow(result, woke, result.outcome === 'delivered' && result.confirmed !== 'hook' && report !== undefined && (await report.reports()));
     if (submitted !== undefined) {
