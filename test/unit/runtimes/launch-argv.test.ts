@@ -106,7 +106,7 @@ describe('launchArgv for demo', () => {
     expect(argv[0]).toBe(NODE);
     expect(argv[1]).toMatch(/demo-agent\.cjs$/);
     expect(argv[2]).toBe('--hooks');
-    expect(Object.keys((JSON.parse(argv[3] ?? '') as { hooks: object }).hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop']);
+    expect(Object.keys((JSON.parse(argv[3] ?? '') as { hooks: object }).hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop', 'PermissionRequest', 'Notification']);
     expect(argv.slice(4)).toEqual(['--session-id', ID]);
   });
 

@@ -130,7 +130,7 @@ describe('iapeer log', () => {
 
   it('refuses bad filters with exit 2, saying what they take', async () => {
     const ev = await home.run(['log', '--ev', 'wakeup']);
-    expectError(ev, 2, 'log', /--ev: unknown event "wakeup"; did you mean wake\? the events are add, blocker, .*wake$/);
+    expectError(ev, 2, 'log', /--ev: unknown event "wakeup"; did you mean wake\? the events are add, attention, blocker, .*wake$/);
     expectError(await home.run(['log', '--since', 'last week']), 2, 'log', /--since: expected a duration such as 90s/);
     expectError(await home.run(['log', '--since', '2026-02-30']), 2, 'log', /--since/);
     expectError(await home.run(['log', '--peer', 'Boris!']), 2, 'log', /--peer: "Boris!" is neither a peer name/);
