@@ -41,11 +41,18 @@ describe.skipIf(!agentsToTest())('claude busy on a slow answer', () => {
       const rows = JSON.parse(ok(await rig.run(['list', '--json']), 'list').stdout) as Array<{ identity: string; activity: string }>;
       expect(rows.find((row) => row.identity === rig.identity)?.activity).toBe('busy');
       await waitFor(() => rig.api.inFlight() === 0, 'the slow turn to end', scaled(60_000), 200);
-      const turnEnded = Date.now();
       // Many ticks past the 2 s timeout went by while the model worked: none reaped it.
       expect(reapLines(rig)).toEqual([]);
       await waitFor(() => reapLines(rig).length > 0, 'the idle reap after the turn', scaled(60_000), 250);
-      expect(Date.now() - turnEnded).toBeGreaterThanOrEqual(2000);
+      // Counted from the end of the turn, as the agent's Stop hook dated it (to the second).
+      const stops = readFileSync(join(rig.home.home, 'state', rig.identity, 'events'), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('Stop '))
+        .map((line) => Number(line.split(' ')[1]) * 1000);
+      const reapedAt = Date.parse(/^ts=(\S+)/.exec(reapLines(rig)[0] ?? '')?.[1] ?? '');
+      const lastStop = Math.max(...stops.filter((at) => at <= reapedAt));
+      expect(Number.isFinite(lastStop)).toBe(true);
+      expect(reapedAt).toBeGreaterThanOrEqual(lastStop + 2000);
     } finally {
       daemon.child.kill('SIGTERM');
       await daemon.exit;
