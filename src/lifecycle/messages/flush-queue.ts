@@ -213,7 +213,7 @@ async function flushIdentity(
         result = await deliver();
       }
     }
-    const submitted = deliveredHow(result, woke, result.outcome === 'delivered' && result.confirmed !== 'hook' && report !== undefined && (await report.reports()));
+    const submitted = await deliveredHow(result, woke, report && (() => report.reports()));
     if (submitted !== undefined) {
       // Submitted, confirmed or not: never pasted again.
       await ctx.queue.remove(message);
