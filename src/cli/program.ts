@@ -273,6 +273,12 @@ const VERBS: Readonly<Record<string, Declare>> = {
       );
   },
 
+  top: (program, run) =>
+    program
+      .command('top')
+      .description('the live fleet view: every identity, what it does, what waits for it, its last event; keys to attach, stop, start, send')
+      .action(() => run('top', invoke(import('./commands/top.js'), (m, verb) => m.top({}, verb)))),
+
   mcp: (program, run) =>
     program
       .command('mcp')
