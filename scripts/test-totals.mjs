@@ -1,4 +1,4 @@
-// The `tests: N passed, N failed[, N skipped]` line every vitest run ends with (the summary
+// The `N passed, N failed[, N skipped]` line every vitest run ends with (the summary
 // reporter, test/summary-reporter.ts), and the total of several: `.ci/run` has each suite append
 // its line to the file named by IAPEER_TEST_TOTALS and ends with
 // `node scripts/test-totals.mjs <that file>`, because CI reads only the last line of the output.
@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 /** @typedef {{ passed: number; failed: number; skipped: number }} Counts */
 
-const LINE = /^tests: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/;
+const LINE = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/;
 
 /** @param {Counts} counts */
 export function summaryLine({ passed, failed, skipped }) {
-  return `tests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
+  return `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
 }
 
 /**

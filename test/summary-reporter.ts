@@ -3,7 +3,7 @@ import type { Reporter, TestModule, TestSuite } from 'vitest/node';
 import { summaryLine } from '../scripts/test-totals.mjs';
 
 /**
- * Ends the run with one plain line, `tests: N passed, N failed[, N skipped]`, that CI logs can be
+ * Ends the run with one plain line, `N passed, N failed[, N skipped]`, that CI logs can be
  * read by, and appends it to the file named by `IAPEER_TEST_TOTALS` when set (`.ci/run` totals
  * its suites from there). A file that fails to load, a failed hook and an error outside any test
  * each count as one failure: otherwise a suite whose guard throws would read `0 failed`.

@@ -66,46 +66,46 @@ async function ciRun(test: Suite, agents: Suite): Promise<{ code: number; lines:
 
 describe('.ci/run', () => {
   it('ends with one line totalling both suites, and exits 0 when both pass', async () => {
-    const { code, lines, ran } = await ciRun({ line: 'tests: 900 passed, 0 failed' }, { line: 'tests: 8 passed, 0 failed' });
+    const { code, lines, ran } = await ciRun({ line: '900 passed, 0 failed' }, { line: '8 passed, 0 failed' });
     expect(code, lines.join('\n')).toBe(0);
     expect(ran).toEqual(['test CI=true', 'run test:agents CI=true']);
-    expect(lines.at(-1)).toBe('tests: 908 passed, 0 failed');
+    expect(lines.at(-1)).toBe('908 passed, 0 failed');
   });
 
   it('adds up skipped tests too', async () => {
-    const { code, lines } = await ciRun({ line: 'tests: 900 passed, 0 failed, 3 skipped' }, { line: 'tests: 8 passed, 0 failed' });
+    const { code, lines } = await ciRun({ line: '900 passed, 0 failed, 3 skipped' }, { line: '8 passed, 0 failed' });
     expect(code, lines.join('\n')).toBe(0);
-    expect(lines.at(-1)).toBe('tests: 908 passed, 0 failed, 3 skipped');
+    expect(lines.at(-1)).toBe('908 passed, 0 failed, 3 skipped');
   });
 
   it('stops at a failing npm test (the agents suite does not run), exits non-zero, and still ends with the total', async () => {
-    const { code, lines, ran } = await ciRun({ line: 'tests: 897 passed, 3 failed', exit: 1 }, { line: 'tests: 8 passed, 0 failed' });
+    const { code, lines, ran } = await ciRun({ line: '897 passed, 3 failed', exit: 1 }, { line: '8 passed, 0 failed' });
     expect(code).not.toBe(0);
     expect(ran).toEqual(['test CI=true']);
-    expect(lines.at(-1)).toBe('tests: 897 passed, 3 failed');
+    expect(lines.at(-1)).toBe('897 passed, 3 failed');
     expect(lines.join('\n')).toMatch(/npm test failed \(exit 1\)/);
   });
 
   it('fails when the agents suite fails, with its failures in the total', async () => {
-    const { code, lines } = await ciRun({ line: 'tests: 900 passed, 0 failed' }, { line: 'tests: 6 passed, 2 failed', exit: 1 });
+    const { code, lines } = await ciRun({ line: '900 passed, 0 failed' }, { line: '6 passed, 2 failed', exit: 1 });
     expect(code).not.toBe(0);
-    expect(lines.at(-1)).toBe('tests: 906 passed, 2 failed');
+    expect(lines.at(-1)).toBe('906 passed, 2 failed');
   });
 
   it('fails when a step fails before any test ran (a type error), and says which step', async () => {
     const { code, lines, ran } = await ciRun({ exit: 2 }, {});
     expect(code).not.toBe(0);
     expect(ran).toEqual(['test CI=true']);
-    expect(lines.at(-1)).toBe('tests: 0 passed, 0 failed');
+    expect(lines.at(-1)).toBe('0 passed, 0 failed');
     expect(lines.join('\n')).toMatch(/npm test failed \(exit 2\)/);
   });
 
   it('fails when a suite exits 0 but recorded failures, or when no run was recorded at all', async () => {
-    const failing = await ciRun({ line: 'tests: 900 passed, 1 failed' }, { line: 'tests: 8 passed, 0 failed' });
+    const failing = await ciRun({ line: '900 passed, 1 failed' }, { line: '8 passed, 0 failed' });
     expect(failing.code).not.toBe(0);
-    expect(failing.lines.at(-1)).toBe('tests: 908 passed, 1 failed');
+    expect(failing.lines.at(-1)).toBe('908 passed, 1 failed');
     const silent = await ciRun({}, {});
     expect(silent.code).not.toBe(0);
-    expect(silent.lines.at(-1)).toBe('tests: 0 passed, 0 failed');
+    expect(silent.lines.at(-1)).toBe('0 passed, 0 failed');
   });
 });

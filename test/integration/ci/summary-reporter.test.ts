@@ -30,13 +30,13 @@ it(
   'counts a file that fails to collect and a failed setup hook as failures, and appends its line to IAPEER_TEST_TOTALS',
   async () => {
     const totals = join(dir, 'totals');
-    await writeFile(totals, 'tests: 5 passed, 0 failed\n');
+    await writeFile(totals, '5 passed, 0 failed\n');
     const { code, stdout } = await vitestOnSamples({ IAPEER_TEST_TOTALS: totals });
     expect(code).toBe(1);
     // mixed: 2 passed, 1 failed, 1 skipped; broken: its guard threw; hook: its beforeAll threw (its test skipped).
-    const line = 'tests: 2 passed, 3 failed, 2 skipped';
+    const line = '2 passed, 3 failed, 2 skipped';
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(line);
-    expect(await readFile(totals, 'utf8')).toBe(`tests: 5 passed, 0 failed\n${line}\n`);
+    expect(await readFile(totals, 'utf8')).toBe(`5 passed, 0 failed\n${line}\n`);
   },
   scaled(90_000),
 );
