@@ -23,6 +23,9 @@
  *   size it rotates at) of other peers' lines, since show reads the log for its last events.
  * - hooks: the agent-event hook run as the agents run it (`/bin/sh -c`, `/bin/bash -c`, bare
  *   environment, the event on stdin), median and p99, against `node -e 0`.
+ * - top: `iapeer top` over 50 identities (25 live) in a tmux pane: its CPU while nothing
+ *   happens (share of one core over 20 s; goal ≤ 2 %), its RSS, one read of the fleet (what
+ *   it does each second) and one frame's render time.
  * - daemon: one supervise tick over 200 identities (100 live), median, against 200
  *   sequential `tmux has-session` calls timed in the same run; the RSS of a real `daemon run`
  *   (with the node flags its OS service uses) on that fleet after warm-up and after 5,000
@@ -37,6 +40,7 @@ import { type Results, type Row, type Section, repo } from './bench/kit.js';
 import { listSection, startSection } from './bench/list.js';
 import { addsSection, registrySection } from './bench/registry.js';
 import { sendSection, sendioSection } from './bench/send.js';
+import { topSection } from './bench/top.js';
 import { verbsSection } from './bench/verbs.js';
 
 /** The sections in the order they run; each is a file of scripts/bench/. */
@@ -50,6 +54,7 @@ const SECTIONS: Record<string, Section> = {
   'send-io': sendioSection,
   daemon: daemonSection,
   hooks: hooksSection,
+  top: topSection,
 };
 
 // `npm run bench -- daemon send` runs only those sections; no names runs them all.

@@ -7,6 +7,8 @@ const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
 const WIDE =
   /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]$/u;
 
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** The cells a character takes on a terminal (0, 1 or 2), as wcwidth would say for the usual scripts. */
 function cellsOf(char: string): number {
   if (ZERO_WIDTH.test(char)) return 0;
@@ -22,7 +24,8 @@ export function fit(text: string, width: number, glyphs: Glyphs): string {
   if (width <= 0) return '';
   let safe = text.replace(CONTROL, '?');
   if (!glyphs.utf8) safe = safe.replace(/[^\x20-\x7e]/gu, '?');
-  if (widthOf(safe) <= width) return safe + ' '.repeat(width - widthOf(safe));
+  const cells = widthOf(safe);
+  if (cells <= width) return safe + ' '.repeat(width - cells);
   let out = '';
   let used = 0;
   for (const char of safe) {
@@ -38,6 +41,8 @@ export function fit(text: string, width: number, glyphs: Glyphs): string {
 
 /** The cells `text` takes (controls counted as one, as fit shows them). */
 export function widthOf(text: string): number {
+  // Most of what top draws is plain ASCII: one cell a character.
+  if (PLAIN.test(text)) return text.length;
   let cells = 0;
   for (const char of text) cells += cellsOf(char);
   return cells;

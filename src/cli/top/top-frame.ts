@@ -40,7 +40,7 @@ type Paint = (code: string, text: string) => string;
 export function frame(input: FrameInput): Frame {
   const { columns, rows } = input.size;
   const paint: Paint = (code, text) => (input.color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const all = input.report !== undefined && 'rows' in input.report.peers ? input.report.peers.rows : [];
+  const all = rowsOf(input.report);
   const filter = input.state.mode.kind === 'filter' ? input.state.mode.text : input.state.filter;
   const visible = all.filter((row) => passes(filter, [row.identity, row.state, row.activity ?? '']));
   const identities = visible.map((row) => row.identity);
@@ -65,6 +65,10 @@ export function frame(input: FrameInput): Frame {
 /** A line that may hold colour codes, fit to `width` cells: lines are drawn plain unless painted whole. */
 function fitPainted(line: string, width: number, glyphs: Glyphs): string {
   return line.includes('\x1b[') ? line : fit(line, width, glyphs);
+}
+
+function rowsOf(report: StatusReport | undefined): readonly PeerStatus[] {
+  return report !== undefined && 'rows' in report.peers ? report.peers.rows : [];
 }
 
 function fill(lines: readonly string[], count: number): string[] {
@@ -106,7 +110,7 @@ function headerLines(input: FrameInput, total: number, shown: number, filter: st
   return [
     fit(first, room, glyphs) + ' ' + clock,
     needy > 0 ? paint(NEEDS_INPUT, secondLine) : secondLine,
-    paint('1', fit(columnTitles(input, columns), columns, glyphs)),
+    paint('1', columnTitles(widthsOf(rowsOf(report)), glyphs, columns)),
   ];
 }
 
@@ -123,16 +127,13 @@ const FIXED = [
   ['QUEUE', 6],
 ] as const;
 
-function widthsOf(input: FrameInput): Widths {
-  const rows = input.report !== undefined && 'rows' in input.report.peers ? input.report.peers.rows : [];
+function widthsOf(rows: readonly PeerStatus[]): Widths {
   const longest = (pick: (row: PeerStatus) => string, title: string, cap: number) =>
     Math.min(cap, Math.max(title.length, ...rows.map((row) => widthOf(pick(row))))) + 2;
   return { peer: longest((row) => row.personality, 'PEER', 24), runtime: longest((row) => row.runtime, 'RUNTIME', 16) };
 }
 
-function columnTitles(input: FrameInput, columns: number): string {
-  const widths = widthsOf(input);
-  const glyphs = input.glyphs;
+function columnTitles(widths: Widths, glyphs: Glyphs, columns: number): string {
   const cells = ['  ' + fit('PEER', widths.peer, glyphs), fit('RUNTIME', widths.runtime, glyphs), ...FIXED.map(([title, width]) => fit(title, width, glyphs))];
   return fit(cells.join('') + 'LAST EVENT', columns, glyphs);
 }
@@ -146,9 +147,8 @@ export function eventText(entry: LogEntry | undefined): string {
   return `${time}${[ev ?? '?', ...words].join(' ')}`;
 }
 
-function rowLine(input: FrameInput, row: PeerStatus, isSelected: boolean, columns: number, paint: Paint): string {
+function rowLine(input: FrameInput, widths: Widths, row: PeerStatus, isSelected: boolean, columns: number, paint: Paint): string {
   const { glyphs } = input;
-  const widths = widthsOf(input);
   const needs = row.activity === 'needs-input';
   const since = row.activitySince === null ? '-' : formatDuration(ageSeconds(row.activitySince, input.nowMs));
   const plain = [
@@ -185,8 +185,9 @@ function fleetLines(input: FrameInput, visible: readonly PeerStatus[], selected:
   if (input.report === undefined) return [];
   if ('problem' in input.report.peers) return [`the registry cannot be read: ${input.report.peers.problem}`];
   if (visible.length === 0) return [input.state.filter === '' ? 'no peers yet: add one with iapeer add <peer> --runtime <runtime>' : 'no identity passes the filter (Esc clears it)'];
+  const widths = widthsOf(rowsOf(input.report));
   const blocks = visible.map((row) => {
-    const lines = [rowLine(input, row, row.identity === selected, columns, paint)];
+    const lines = [rowLine(input, widths, row, row.identity === selected, columns, paint)];
     if (row.activity === 'needs-input') lines.push(paint(NEEDS_INPUT, fit(`    ! ${row.attention === null || row.attention === '' ? 'needs input' : row.attention}`, columns, input.glyphs)));
     return lines;
   });
