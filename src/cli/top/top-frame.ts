@@ -31,7 +31,7 @@ export interface Frame {
 
 const STATE_COLOURS: Readonly<Record<string, string>> = { live: '32', down: '90', stopped: '33', blocked: '31' };
 const NEEDS_INPUT = '1;31';
-const HEADER_ROWS = 3;
+const HEADER_ROWS = 5;
 const FOOTER_ROWS = 2;
 
 type Paint = (code: string, text: string) => string;
@@ -94,22 +94,19 @@ function ageSeconds(iso: string, nowMs: number): number {
 function headerLines(input: FrameInput, total: number, shown: number, filter: string, columns: number, paint: Paint): string[] {
   const { report, glyphs } = input;
   const clock = new Date(input.nowMs).toTimeString().slice(0, 8);
-  if (report === undefined) return [fit(`iapeer top  reading the fleet${glyphs.ellipsis}`, columns, glyphs), '', ''];
-  const queue = 'problem' in report.queue ? 'queue unknown' : `queue ${report.queue.waiting} waiting, ${report.queue.setAside} set aside`;
-  const first = `iapeer top  ${daemonWords(report, input.nowMs)}  ${glyphs.separator} ${queue}`;
+  if (report === undefined) return [fit(`iapeer top  reading the fleet${glyphs.ellipsis}`, columns, glyphs), '', '', '', ''];
   const { peers } = report;
-  const second =
-    'problem' in peers
-      ? `peers unknown: ${peers.problem}`
-      : `${total} identities: ${peers.counts.live} live, ${peers.counts.down} down, ${peers.counts.stopped} stopped, ${peers.counts.blocked} blocked  ${glyphs.separator} ` +
-        `${peers.activity.busy} busy, ${peers.activity.idle} idle, ${peers.activity['needs-input']} needs-input, ${peers.activity.unknown} unknown` +
-        (filter === '' ? '' : `  ${glyphs.separator} filter "${filter}": ${shown} shown`);
-  const room = Math.max(0, columns - clock.length - 1);
-  const needy = 'problem' in peers ? 0 : peers.activity['needs-input'];
-  const secondLine = fit(second, columns, glyphs);
+  const first = fit(`iapeer top  ${daemonWords(report, input.nowMs)}`, Math.max(0, columns - clock.length - 1), glyphs) + ' ' + clock;
+  const filtering = filter === '' ? '' : `  ${glyphs.separator} filter "${filter}": ${shown} shown`;
+  const queue = fit(('problem' in report.queue ? `queue     unknown: ${report.queue.problem}` : `queue     ${report.queue.waiting} waiting, ${report.queue.setAside} set aside`) + filtering, columns, glyphs);
+  if ('problem' in peers) return [first, fit(`peers     unknown: ${peers.problem}`, columns, glyphs), '', queue, columnTitles(widthsOf([]), glyphs, columns)];
+  const states = `peers     ${total} identities: ${peers.counts.live} live, ${peers.counts.down} down, ${peers.counts.stopped} stopped, ${peers.counts.blocked} blocked`;
+  const activity = fit(`activity  ${peers.activity.busy} busy, ${peers.activity.idle} idle, ${peers.activity['needs-input']} needs-input, ${peers.activity.unknown} unknown`, columns, glyphs);
   return [
-    fit(first, room, glyphs) + ' ' + clock,
-    needy > 0 ? paint(NEEDS_INPUT, secondLine) : secondLine,
+    first,
+    fit(states, columns, glyphs),
+    peers.activity['needs-input'] > 0 ? paint(NEEDS_INPUT, activity) : activity,
+    queue,
     paint('1', columnTitles(widthsOf(rowsOf(report)), glyphs, columns)),
   ];
 }
