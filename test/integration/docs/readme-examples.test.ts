@@ -49,6 +49,7 @@ const SKIPPED: readonly Skip[] = [
     why: 'npm link writes into the global npm prefix; test/integration/scripts/build.test.ts runs the linked command after a build and a rebuild',
   },
   { command: /^iapeer attach\b/, why: 'attaches a terminal (exit 2 without one)' },
+  { command: /^iapeer top$/, why: 'full screen until q (exit 2 without a terminal); test/integration/cli/top/ drives it in a tmux pane' },
   { command: /(^|&& )iapeer (claude|codex|demo)\b(?!.*--detach)/, why: 'launches and attaches a terminal (exit 2 without one)' },
   { command: /^iapeer log\b.*--follow/, why: 'runs until Ctrl-C or a closed pipe' },
   {
