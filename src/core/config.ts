@@ -21,6 +21,8 @@ export interface Config {
   readonly lifecycleLogKeep: number;
   readonly superviseLogVerbose: boolean;
   readonly logLevel: LogLevel;
+  /** What the daemon runs on attention and blocker events (`IAPEER_ON_ATTENTION`): an argv, never a shell line. */
+  readonly onAttention: readonly string[] | null;
   /** `NO_COLOR` is set: never colour output. */
   readonly noColor: boolean;
 }
@@ -50,6 +52,27 @@ const absolutePath = z.pipe(
 
 const nonEmptyWord = z.string().check(z.regex(/^[^\0\n]+$/));
 
+/** An argv as JSON: the command (a name looked up in PATH, or an absolute path) and its arguments, none empty. */
+function argvOf(text: string): readonly string[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  if (!value.every((word): word is string => typeof word === 'string' && word !== '' && !word.includes('\0'))) return undefined;
+  // No shell expands `~` and the daemon's working directory is its service manager's: a relative path would name nothing sure.
+  const [command = ''] = value;
+  if (command.includes('/') && !isAbsolute(command)) return undefined;
+  return Object.freeze(value);
+}
+
+const argvJson = z.pipe(
+  z.string().check(z.refine((text) => argvOf(text) !== undefined)),
+  z.transform((text) => argvOf(text) ?? []),
+);
+
 /** One parser per variable, with the wording used when a value is refused. */
 function read<T>(env: Env, name: string, schema: z.ZodMiniType<T, string>, expected: string): T | undefined {
   const raw = env[name];
@@ -58,7 +81,8 @@ function read<T>(env: Env, name: string, schema: z.ZodMiniType<T, string>, expec
   if (raw === '') throw new ConfigError(name, `is set but empty; expected ${expected}, or unset it for the default`);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(name, `expected ${expected}, got ${JSON.stringify(raw.slice(0, 80))}`);
+    const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+    throw new ConfigError(name, `expected ${expected}, got ${JSON.stringify(shown)}`);
   }
   return parsed.data;
 }
@@ -103,6 +127,13 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
         ),
         LOG_LEVELS.join(', '),
       ) ?? 'info',
+    onAttention:
+      read(
+        env,
+        'IAPEER_ON_ATTENTION',
+        argvJson,
+        'a JSON array of strings, none empty: the command (a name on PATH or an absolute path), then its arguments, e.g. ["notify-send","iapeer"]',
+      ) ?? null,
     // NO_COLOR is honoured whenever it is set to anything non-empty (no-color.org).
     noColor: (env['NO_COLOR'] ?? '') !== '',
   };

@@ -1,13 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../core/errors.js';
+import { findExecutable } from '../core/process/process.js';
 import { VERSION } from '../core/version.js';
 import type { AppContext } from '../lifecycle/context/app-context.js';
 import { type DaemonState, writeDaemonState } from '../lifecycle/supervise/daemon-state.js';
 import { Supervisor } from '../lifecycle/supervise/supervisor.js';
 import type { DaemonLog } from './daemon-log.js';
 import { acquireDaemonLock } from './instance-lock.js';
+import { Notifier } from './notifier.js';
 
-/** After SIGTERM, background wakes and deliveries get this long to finish before the daemon exits. */
+/** After SIGTERM, background wakes, deliveries and notifications get this long to finish before the daemon exits. */
 const SETTLE_ON_STOP_MS = 2_500;
 
 export type DaemonExit = { readonly kind: 'stopped' } | { readonly kind: 'already-running'; readonly pid: number | undefined };
@@ -23,7 +25,8 @@ export interface DaemonRun {
 
 /**
  * The daemon: one per home, a supervise tick every interval (never two at once), its state
- * in `daemon.json` after each. Returns when stopped, or at once if another daemon runs.
+ * in `daemon.json` after each, and IAPEER_ON_ATTENTION's command run beside the ticks, never
+ * in their way. Returns when stopped, or at once if another daemon runs.
  */
 export async function runDaemon({ ctx, log, stop, onStarted }: DaemonRun): Promise<DaemonExit> {
   const lock = await acquireDaemonLock(ctx.paths);
@@ -44,6 +47,7 @@ export async function runDaemon({ ctx, log, stop, onStarted }: DaemonRun): Promi
     queue: 0,
     stoppedAt: null,
   };
+  const notifier = startNotifier(ctx, log, Date.parse(state.startedAt));
   try {
     await ctx.log.write({ ev: 'daemon', action: 'start', pid: process.pid });
     void log.info('daemon started', { pid: process.pid, interval: ctx.config.superviseIntervalMs, home: ctx.paths.home });
@@ -56,7 +60,9 @@ export async function runDaemon({ ctx, log, stop, onStarted }: DaemonRun): Promi
       const wait = Math.max(0, ctx.config.superviseIntervalMs - (performance.now() - started));
       await sleep(wait, undefined, { signal: stop }).catch(() => undefined);
     }
-    if (!(await supervisor.settle(SETTLE_ON_STOP_MS))) void log.warn('stopping with wakes or deliveries still under way; the next daemon takes them up');
+    const [settled, notified] = await Promise.all([supervisor.settle(SETTLE_ON_STOP_MS), notifier?.stop(SETTLE_ON_STOP_MS) ?? true]);
+    if (!settled) void log.warn('stopping with wakes or deliveries still under way; the next daemon takes them up');
+    if (!notified) void log.warn('stopping with IAPEER_ON_ATTENTION still running or waiting; what was cut short is logged ev=notify outcome=failed');
     // The final state says it stopped on purpose: `status` reads `stopped`, not `stale`.
     state = { ...state, stoppedAt: ctx.now().toISOString() };
     await saveState(ctx, log, state);
@@ -64,9 +70,34 @@ export async function runDaemon({ ctx, log, stop, onStarted }: DaemonRun): Promi
     void log.info('daemon stopped', { pid: process.pid, ticks: state.ticks });
     return { kind: 'stopped' };
   } finally {
+    // A throw above leaves no command running nor any log followed.
+    await notifier?.stop(0);
     await log.flush();
     await lock.release();
   }
+}
+
+/**
+ * IAPEER_ON_ATTENTION, when set: notified of the lines stamped from the daemon's start on.
+ * A command that is not there now is said once in daemon.log; each run still tries it.
+ */
+function startNotifier(ctx: AppContext, log: DaemonLog, sinceMs: number): Notifier | undefined {
+  const argv = ctx.config.onAttention;
+  if (argv === null) return undefined;
+  const notifier = new Notifier({
+    argv,
+    lifecycleLog: ctx.log,
+    env: ctx.childEnv,
+    sinceMs,
+    onError: (error) => void log.error('cannot follow the lifecycle log for IAPEER_ON_ATTENTION', { error: messageOf(error) }),
+  });
+  notifier.start();
+  void findExecutable(argv[0] ?? '', ctx.childEnv['PATH']).then((found) => {
+    if (found === undefined) {
+      void log.warn('IAPEER_ON_ATTENTION names no executable file; each notification will fail until it does', { command: argv[0], path: ctx.childEnv['PATH'] });
+    }
+  });
+  return notifier;
 }
 
 async function tickOnce(supervisor: Supervisor, state: DaemonState, log: DaemonLog, ctx: AppContext): Promise<DaemonState> {

@@ -59,10 +59,16 @@ export type LifecycleEvent =
   | { ev: 'daemon'; action: 'start' | 'stop'; pid: number }
   /** An identity waits on a human (`reason`, the runtime's words in `msg`), once per episode; `action=cleared` when it ends. */
   | { ev: 'attention'; identity: string; reason: string; msg: string }
-  | { ev: 'attention'; identity: string; action: 'cleared' };
+  | { ev: 'attention'; identity: string; action: 'cleared' }
+  /** The daemon ran IAPEER_ON_ATTENTION for an attention or blocker line; `reason` says why it failed. */
+  | { ev: 'notify'; identity: string; event: NotifiedEvent; outcome: 'sent' | 'failed'; reason?: string };
+
+/** The lifecycle events IAPEER_ON_ATTENTION is run for. */
+export type NotifiedEvent = 'attention' | 'blocker';
 
 export const FIELD_ORDER = [
   'identity',
+  'event',
   'personality',
   'runtime',
   'id',

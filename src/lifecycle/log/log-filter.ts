@@ -12,6 +12,7 @@ const EVENTS: Readonly<Record<LifecycleEvent['ev'], true>> = {
   daemon: true,
   deliver: true,
   interrupt: true,
+  notify: true,
   remove: true,
   'self-fresh': true,
   start: true,

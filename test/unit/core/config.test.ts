@@ -29,6 +29,7 @@ describe('loadConfig defaults', () => {
       lifecycleLogKeep: 5,
       superviseLogVerbose: false,
       logLevel: 'info',
+      onAttention: null,
       noColor: false,
     });
   });
@@ -71,6 +72,7 @@ describe('loadConfig valid values', () => {
         IAPEER_LIFECYCLE_LOG_KEEP: '1',
         IAPEER_SUPERVISE_LOG_VERBOSE: 'yes',
         IAPEER_LOG_LEVEL: 'debug',
+        IAPEER_ON_ATTENTION: '["notify-send","iapeer"]',
         NO_COLOR: '1',
       },
       HOME,
@@ -86,6 +88,7 @@ describe('loadConfig valid values', () => {
       lifecycleLogKeep: 1,
       superviseLogVerbose: true,
       logLevel: 'debug',
+      onAttention: ['notify-send', 'iapeer'],
       noColor: true,
     });
   });
@@ -132,6 +135,16 @@ describe('loadConfig valid values', () => {
     expect(loadConfig({ NO_COLOR: value }, HOME).noColor).toBe(true);
   });
 
+  it.each([
+    ['["notify-send"]', ['notify-send']],
+    ['["/usr/local/bin/notify", "--urgent", "a b", "$HOME", "~"]', ['/usr/local/bin/notify', '--urgent', 'a b', '$HOME', '~']],
+    ['  ["osascript", "-e", "display notification \\"x\\""]\n', ['osascript', '-e', 'display notification "x"']],
+  ])('IAPEER_ON_ATTENTION=%s → the argv as given, nothing expanded', (value, argv) => {
+    const config = loadConfig({ IAPEER_ON_ATTENTION: value }, HOME);
+    expect(config.onAttention).toEqual(argv);
+    expect(Object.isFrozen(config.onAttention)).toBe(true);
+  });
+
   it('passes PEER_IDENTITY through unvalidated', () => {
     expect(loadConfig({ PEER_IDENTITY: 'not an identity' }, HOME).peerIdentity).toBe('not an identity');
   });
@@ -148,6 +161,7 @@ describe('loadConfig empty values', () => {
     'IAPEER_LIFECYCLE_LOG_KEEP',
     'IAPEER_SUPERVISE_LOG_VERBOSE',
     'IAPEER_LOG_LEVEL',
+    'IAPEER_ON_ATTENTION',
   ];
 
   it.each(variables)('%s set but empty is refused, never a silent default', (variable) => {
@@ -191,6 +205,19 @@ describe('loadConfig invalid values', () => {
     ['IAPEER_SOCK_DIR', 'sock'],
     ['IAPEER_SOCK_DIR', '/tmp/a\0b'],
     ['IAPEER_TMUX', 'tmux\n'],
+    ['IAPEER_ON_ATTENTION', 'notify-send iapeer'],
+    ['IAPEER_ON_ATTENTION', '"notify-send"'],
+    ['IAPEER_ON_ATTENTION', '[]'],
+    ['IAPEER_ON_ATTENTION', '[""]'],
+    ['IAPEER_ON_ATTENTION', '["notify-send", ""]'],
+    ['IAPEER_ON_ATTENTION', '["notify-send", 1]'],
+    ['IAPEER_ON_ATTENTION', '[["notify-send"]]'],
+    ['IAPEER_ON_ATTENTION', '{"argv": ["notify-send"]}'],
+    ['IAPEER_ON_ATTENTION', '["notify-send",'],
+    ['IAPEER_ON_ATTENTION', '["a\\u0000b"]'],
+    ['IAPEER_ON_ATTENTION', '["~/bin/notify"]'],
+    ['IAPEER_ON_ATTENTION', '["bin/notify"]'],
+    ['IAPEER_ON_ATTENTION', '["./notify.sh"]'],
   ];
 
   it.each(invalid)('%s=%j throws a ConfigError naming the variable', (variable, value) => {
@@ -204,6 +231,14 @@ describe('loadConfig invalid values', () => {
   it('quotes the refused value in the message', () => {
     const error = configErrorOf({ IAPEER_IDLE_TIMEOUT_S: 'abc' }, HOME);
     expect(error.message).toContain('"abc"');
+  });
+
+  it('says what IAPEER_ON_ATTENTION expects, with an example, and shows a long value shortened', () => {
+    const value = `notify-send ${'x'.repeat(200)}`;
+    const error = configErrorOf({ IAPEER_ON_ATTENTION: value }, HOME);
+    expect(error.message).toBe(
+      `IAPEER_ON_ATTENTION: expected a JSON array of strings, none empty: the command (a name on PATH or an absolute path), then its arguments, e.g. ["notify-send","iapeer"], got ${JSON.stringify(`${value.slice(0, 80)}…`)}`,
+    );
   });
 
   it('refuses a bad value even when the other variables are fine', () => {
