@@ -21,6 +21,9 @@
  * - verbs: `peek` and `show` of a live demo peer in a fleet of 20 (10 live), median wall time
  *   against `node -e 0` in the same run; and `show` again once lifecycle.log holds 5 MiB (the
  *   size it rotates at) of other peers' lines, since show reads the log for its last events.
+ * - completion: the call a completion script makes at each TAB (`completion bash --words targets`,
+ *   and `--words runtimes --of <peer>`) against `list --json` on 50 identities, none live (it
+ *   must not be slower); and `completion bash`, the script itself, against `node -e 0`.
  * - hooks: the agent-event hook run as the agents run it (`/bin/sh -c`, `/bin/bash -c`, bare
  *   environment, the event on stdin), median and p99, against `node -e 0`.
  * - top: `iapeer top` over 50 identities (25 live) in a tmux pane: its CPU while nothing
@@ -35,6 +38,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { daemonSection } from './bench/daemon.js';
+import { completionSection } from './bench/completion.js';
 import { hooksSection } from './bench/hooks.js';
 import { type Results, type Row, type Section, repo } from './bench/kit.js';
 import { listSection, startSection } from './bench/list.js';
@@ -51,6 +55,7 @@ const SECTIONS: Record<string, Section> = {
   adds: addsSection,
   send: sendSection,
   verbs: verbsSection,
+  completion: completionSection,
   'send-io': sendioSection,
   daemon: daemonSection,
   hooks: hooksSection,

@@ -1,8 +1,10 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { AddOptions } from './commands/add.js';
+import type { CompletionOptions } from './commands/completion.js';
 import type { LogOptions } from './commands/log.js';
 import type { SendOptions } from './commands/send.js';
+import { SHELLS, WORD_SOURCES } from './completion/completion-names.js';
 import type { Verb, VerbInput } from './context-from-env.js';
 
 /** Runs one verb; the action returns the exit code, or nothing for 0. */
@@ -278,6 +280,32 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .command('top')
       .description('the live fleet view: every identity, what it does, what waits for it, its last event; keys to attach, stop, start, send')
       .action(() => run('top', invoke(import('./commands/top.js'), (m, verb) => m.top({}, verb)))),
+
+  completion: (program, run) =>
+    program
+      .command('completion')
+      .description('print a shell completion script: verbs, flags, peers, identities, runtimes, hosts')
+      .addArgument(new Argument('<shell>', 'the shell it is for').choices(SHELLS))
+      .addHelpText(
+        'after',
+        [
+          '\nLoad it (then open a new shell):',
+          "  bash  echo 'source <(iapeer completion bash)' >> ~/.bashrc",
+          "  zsh   echo 'source <(iapeer completion zsh)' >> ~/.zshrc   (after compinit)",
+          '  fish  iapeer completion fish > ~/.config/fish/completions/iapeer.fish',
+        ].join('\n'),
+      )
+      // The script's own call at each TAB: the words of the home, one a line.
+      .addOption(new Option('--words <source>').choices(WORD_SOURCES).hideHelp())
+      .addOption(new Option('--of <peer>').hideHelp())
+      .action((shell: CompletionOptions['shell'], options: Pick<CompletionOptions, 'words' | 'of'>) =>
+        run(
+          'completion',
+          invoke(import('./commands/completion.js'), (m, verb) =>
+            m.completion({ ...options, shell, program: () => buildProgram(run, program.version() ?? '') }, verb),
+          ),
+        ),
+      ),
 
   mcp: (program, run) =>
     program

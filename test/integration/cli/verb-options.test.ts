@@ -42,6 +42,8 @@ const VERBS: ReadonlyArray<{ readonly args: readonly string[]; readonly verb: st
   { args: ['daemon', 'install', '--dry-run'], verb: 'daemon' },
   { args: ['daemon', 'uninstall'], verb: 'daemon' },
   { args: ['daemon', 'peer', 'demo-boris'], verb: 'daemon' },
+  { args: ['completion', 'bash'], verb: 'completion' },
+  { args: ['completion', 'bash', '--words', 'peers'], verb: 'completion' },
   { args: ['mcp'], verb: 'mcp' },
 ];
 
