@@ -28,7 +28,7 @@ export class TerminalScreen {
   ) {}
 
   get size(): { columns: number; rows: number } {
-    return { columns: Math.max(20, this.output.columns || 80), rows: Math.max(8, this.output.rows || 24) };
+    return { columns: Math.max(1, this.output.columns || 80), rows: Math.max(1, this.output.rows || 24) };
   }
 
   enter(): void {

@@ -95,9 +95,12 @@ export function runTop(input: TopInput): Promise<number> {
       return await run();
     } finally {
       away = false;
-      screen.enter();
-      screen.invalidate();
-      drawSoon();
+      // Quit (a signal) while away: the terminal stays given back, nothing reads it any more.
+      if (!stop.signal.aborted) {
+        screen.enter();
+        screen.invalidate();
+        drawSoon();
+      }
     }
   };
 
@@ -164,6 +167,8 @@ export function runTop(input: TopInput): Promise<number> {
           );
         case 'editor':
           return void elsewhere(() => verbs.edit()).then((text) => {
+            // Quit while the editor ran: what was written there is not sent.
+            if (stop.signal.aborted) return undefined;
             if (text === undefined) return say('the editor failed: message not sent');
             if (text.trim() === '') return say('message not sent: it was empty');
             return act('send', effect.identity, ['send', effect.identity, '--message-file', '-'], text);
