@@ -31,7 +31,8 @@ export interface Frame {
 
 const STATE_COLOURS: Readonly<Record<string, string>> = { live: '32', down: '90', stopped: '33', blocked: '31' };
 const NEEDS_INPUT = '1;31';
-const HEADER_ROWS = 5;
+/** Fewer body rows than this, and the header shrinks to its first line and the column titles. */
+const MIN_BODY_ROWS = 3;
 const FOOTER_ROWS = 2;
 
 type Paint = (code: string, text: string) => string;
@@ -45,7 +46,10 @@ export function frame(input: FrameInput): Frame {
   const visible = all.filter((row) => passes(filter, [row.identity, row.state, row.activity ?? '']));
   const identities = visible.map((row) => row.identity);
   const selected = selectedOf(input.state, identities);
-  const bodyRows = Math.max(0, rows - HEADER_ROWS - FOOTER_ROWS);
+  const fullHeader = headerLines(input, all.length, visible.length, filter, columns, paint);
+  // A terminal too short for the whole header keeps its first line and the column titles.
+  const header = rows - fullHeader.length - FOOTER_ROWS >= MIN_BODY_ROWS ? fullHeader : [fullHeader[0] ?? '', fullHeader.at(-1) ?? ''];
+  const bodyRows = Math.max(0, rows - header.length - FOOTER_ROWS);
   const body =
     input.state.mode.kind === 'help'
       ? helpLines(input.glyphs)
@@ -53,12 +57,9 @@ export function frame(input: FrameInput): Frame {
         ? logLines(input, input.state.mode.identity, bodyRows)
         : fleetLines(input, visible, selected, bodyRows, columns, paint);
   const footer = footerLines(input, columns, paint);
-  const lines = [
-    ...headerLines(input, all.length, visible.length, filter, columns, paint),
-    ...fill(body, bodyRows).map((line) => fitPainted(line, columns, input.glyphs)),
-    ...footer.lines,
-  ].slice(0, rows);
-  while (lines.length < rows) lines.push(' '.repeat(columns));
+  const above = [...header, ...fill(body, bodyRows).map((line) => fitPainted(line, columns, input.glyphs))];
+  // The key line is the last thing a tiny terminal loses.
+  const lines = [...above.slice(0, Math.max(0, rows - footer.lines.length)), ...footer.lines].slice(-rows);
   return { lines, shown: { identities, page: Math.max(1, bodyRows - 1) }, cursor: footer.cursor };
 }
 
@@ -231,7 +232,7 @@ function footerLines(input: FrameInput, columns: number, paint: Paint): { lines:
     const typed = tail.join('');
     return { line: fit(label + typed, columns, glyphs), column: Math.min(columns, widthOf(label) + widthOf(typed) + 1) };
   };
-  const rowOfPrompt = input.size.rows - 1;
+  const rowOfPrompt = Math.max(1, input.size.rows - 1);
   if (state.mode.kind === 'compose') {
     const { line, column } = prompt(`message to ${state.mode.identity}: `, state.mode.text);
     return { lines: [line, paint('2', keys)], cursor: { row: rowOfPrompt, column } };

@@ -43,19 +43,30 @@ describe('what top draws', () => {
     for (const line of screen) expect(line).toMatch(/^[\x20-\x7e]*$/);
     expect(screen.join('\n')).not.toContain('›');
     expect(screen.find((line) => line.includes('fay '))).toMatch(/^>!fay /);
-    expect(screen[0]).toMatch(/^iapeer top {2}daemon not running {2}\| queue /);
+    expect(screen[0]).toMatch(/^iapeer top {2}daemon not running +\d\d:\d\d:\d\d$/);
     expect(screen.at(-1)).toMatch(/^q quit {2}up\/down select /);
     // The agent's words, their emoji each one `?`.
     expect(topRowOf(screen, 'demo-fay')?.attention).toBe('deploy ? now ??');
+    terminal.keys('/');
+    terminal.type('demo');
+    terminal.keys('Enter');
+    const filtered = await terminal.waitForScreen((lines) => (lines[3] ?? '').includes('filter "demo"'), 'the filter in the header');
+    expect(filtered[3]).toMatch(/^queue {5}0 waiting, 0 set aside {2}\| filter "demo": 2 shown *$/);
+    for (const line of filtered) expect(line).toMatch(/^[\x20-\x7e]*$/);
   });
 
   it('with a UTF-8 locale: › marks the selected row, │ separates, and the agent’s words are drawn as they are', async () => {
     const terminal = openTerminal(home, { env: { LANG: 'C.UTF-8' } });
     const screen = await terminal.waitForScreen(ready, 'both rows and fay’s words');
     expect(screen.find((line) => line.includes('fay '))).toMatch(/^›!fay /);
-    expect(screen[0]).toMatch(/^iapeer top {2}daemon not running {2}│ queue /);
+    expect(screen[0]).toMatch(/^iapeer top {2}daemon not running +\d\d:\d\d:\d\d$/);
     expect(screen.at(-1)).toMatch(/^q quit {2}↑↓ select /);
     expect(topRowOf(screen, 'demo-fay')?.attention).toBe(QUESTION);
+    terminal.keys('/');
+    terminal.type('demo');
+    terminal.keys('Enter');
+    const filtered = await terminal.waitForScreen((lines) => (lines[3] ?? '').includes('filter "demo"'), 'the filter in the header');
+    expect(filtered[3]).toMatch(/^queue {5}0 waiting, 0 set aside {2}│ filter "demo": 2 shown *$/);
   });
 
   it('NO_COLOR=1: no colour code on the screen; without it the states and the row needing input are coloured', async () => {
