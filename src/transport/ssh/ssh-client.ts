@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { acquireLock } from '../../core/lock/file-lock.js';
 import { type RemoteCommand, remoteCommandLine, splitStarted } from './remote-command.js';
+import { SESSION_SLOTS, takeSessionSlot } from './session-slots.js';
 import { type SshReach, controlArgv, masterArgv, masterPidOf, sshArgv } from './ssh-argv.js';
 
 /** What one call to another host gave back: the remote iapeer's exit code and output, as they are. */
@@ -156,6 +157,19 @@ export class SshClient {
   }
 
   private async once(command: RemoteCommand, call: { input?: string; timeoutMs: number }): Promise<{ result: SshResult; timedOut: boolean }> {
+    const slot = await takeSessionSlot(this.reach.controlPath, call.timeoutMs);
+    if (slot === undefined) {
+      const lastLine = `all ${SESSION_SLOTS} sessions to this host stayed busy for ${Math.round(call.timeoutMs / 1000)} s`;
+      return { timedOut: false, result: { code: 255, stdout: '', stderr: '', reached: false, lastLine } };
+    }
+    try {
+      return await this.session(command, call);
+    } finally {
+      await slot.release();
+    }
+  }
+
+  private async session(command: RemoteCommand, call: { input?: string; timeoutMs: number }): Promise<{ result: SshResult; timedOut: boolean }> {
     const result = await execa(this.options.bin, sshArgv(this.reach, remoteCommandLine(command)), {
       env: this.options.env,
       extendEnv: false,
