@@ -1,5 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { acquireLock } from '../../core/lock/file-lock.js';
@@ -51,6 +51,7 @@ function lastLineOf(text: string): string {
 export class SshClient {
   private readonly lockPath: string;
   private readonly errorFile: string;
+  private readonly pidFile: string;
 
   constructor(
     private readonly options: SshClientOptions,
@@ -58,6 +59,7 @@ export class SshClient {
   ) {
     this.lockPath = `${reach.controlPath}.lock`;
     this.errorFile = `${reach.controlPath}.err`;
+    this.pidFile = `${reach.controlPath}.pid`;
   }
 
   async run(command: RemoteCommand, call: { input?: string; timeoutMs: number }): Promise<SshResult> {
@@ -78,25 +80,29 @@ export class SshClient {
     return sshArgv(this.reach, remoteCommandLine(command), { tty: true });
   }
 
-  /** The master's pid if one answers for this host. */
-  async masterPid(): Promise<number | undefined> {
-    const check = await this.control('check');
-    return check.ok ? (masterPidOf(check.output) ?? -1) : undefined;
-  }
-
-  /** Ends the host's master (killed if it does not answer) and removes its socket. */
-  async endMaster(): Promise<void> {
-    const check = await this.control('check');
-    const pid = check.ok ? masterPidOf(check.output) : undefined;
+  /**
+   * Ends the host's master and removes its socket. A master that does not answer (stopped,
+   * hung) is killed by the pid recorded when it started, if that process is still it.
+   */
+  async endMaster(known?: { ok: false; output: string }): Promise<void> {
+    const check = known ?? (await this.control('check'));
     const exit = check.ok ? await this.control('exit') : { ok: false };
-    if (!exit.ok && pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
+    if (!exit.ok) {
+      const pid = (check.ok ? masterPidOf(check.output) : undefined) ?? (await this.recordedPid());
+      if (pid !== undefined) killQuietly(pid);
     }
     await rm(this.reach.controlPath, { force: true });
+    await rm(this.pidFile, { force: true });
+  }
+
+  /** The pid written when this host's master started, if that process still runs for this socket. */
+  private async recordedPid(): Promise<number | undefined> {
+    const pid = Number((await readFile(this.pidFile, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    // Where /proc tells, make sure the pid was not reused by another program since.
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+    if (cmdline !== undefined && !cmdline.includes(this.reach.controlPath)) return undefined;
+    return pid;
   }
 
   /** Makes sure a master answers on the socket; a failure to start one is the call's result. */
@@ -120,8 +126,9 @@ export class SshClient {
       () => false,
     );
     if (!there) return false;
-    if ((await this.control('check')).ok) return true;
-    await this.endMaster();
+    const check = await this.control('check');
+    if (check.ok) return true;
+    await this.endMaster({ ok: false, output: check.output });
     return false;
   }
 
@@ -134,7 +141,11 @@ export class SshClient {
     } finally {
       closeSync(fd);
     }
-    if (ended.code === 0 && !ended.timedOut) return undefined;
+    if (ended.code === 0 && !ended.timedOut) {
+      const pid = masterPidOf((await this.control('check')).output);
+      if (pid !== undefined) await writeFile(this.pidFile, `${pid}\n`, { mode: 0o600 });
+      return undefined;
+    }
     const said = lastLineOf(await readFile(this.errorFile, 'utf8').catch(() => ''));
     const lastLine = ended.timedOut
       ? `no connection within ${this.reach.connectTimeoutS + MASTER_GRACE_MS / 1000} s`
@@ -216,4 +227,12 @@ function spawnDetachedStart(
       resolve({ code, timedOut });
     });
   });
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
 }

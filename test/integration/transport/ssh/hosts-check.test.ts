@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +156,21 @@ describe('iapeer hosts check over a real OpenSSH', () => {
     const third = await home.run(['hosts', 'check'], { env: sshEnv() });
     expect(third.code, third.stderr).toBe(0);
     expect(masterPid(socket)).toEqual(expect.any(Number));
+  }, testTimeoutFor(60_000));
+
+  it('replaces a master that hangs (stopped with SIGSTOP), and kills it', async () => {
+    await writeHosts({ build: remote(up.target, (await remoteHome()).home) });
+    expect((await home.run(['hosts', 'check'], { env: sshEnv() })).code).toBe(0);
+    const socket = controlPath('build', up.target);
+    const hung = masterPid(socket) as number;
+    expect(hung).toEqual(expect.any(Number));
+    process.kill(hung, 'SIGSTOP');
+    const again = await home.run(['hosts', 'check'], { env: sshEnv() });
+    expect(again.code, again.stderr).toBe(0);
+    const fresh = masterPid(socket);
+    expect(fresh).toEqual(expect.any(Number));
+    expect(fresh).not.toBe(hung);
+    await waitFor(() => !existsSync(`/proc/${hung}`) || /^State:\s+Z/m.test(readFileSync(`/proc/${hung}/status`, 'utf8')), 'the hung master to be killed', scaled(10_000));
   }, testTimeoutFor(60_000));
 
   it('refuses hostile entries with a message naming the host and the field, and runs nothing', async () => {
