@@ -54,13 +54,17 @@ export function summariseDoctor(stdout: string): DoctorSummary | undefined {
   return { ok: count('ok'), warn: count('warn'), fail: count('fail') };
 }
 
+/** One host's check; a local failure (the control directory, a lock) is that host's error, not the verb's. */
 async function checkHost(ctx: AppContext, host: Host): Promise<HostCheck> {
-  let client;
   try {
-    client = await sshClientFor(ctx, host);
+    return await askHost(ctx, host);
   } catch (error) {
     return failed(host, false, (error as Error).message);
   }
+}
+
+async function askHost(ctx: AppContext, host: Host): Promise<HostCheck> {
+  const client = await sshClientFor(ctx, host);
   const call = (args: string[]) => client.run({ iapeer: host.iapeer, home: host.home, args }, { timeoutMs: CALL_TIMEOUT_MS });
   const first = await call(['--version']);
   if (!first.reached || first.code !== 0) return failed(host, first.reached, whyFailed(first, `${host.iapeer.join(' ')} --version`));

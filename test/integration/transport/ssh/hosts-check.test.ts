@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { controlDirFor, controlPathOf } from '../../../../src/transport/ssh/control-dir.js';
@@ -107,6 +107,17 @@ describe('iapeer hosts check over a real OpenSSH', () => {
     const mode = execFileSync('stat', ['-c', '%a', controlDir()], { encoding: 'utf8' }).trim();
     expect(mode).toBe('700');
     expect(existsSync(controlPath('build', up.target))).toBe(true);
+  }, testTimeoutFor(30_000));
+
+  it('refuses a control directory other users can reach: that host fails, naming the directory', async () => {
+    await writeHosts({ build: remote(up.target, (await remoteHome()).home) });
+    await mkdir(controlDir(), { recursive: true });
+    await chmod(controlDir(), 0o755);
+    const before = up.connections();
+    const checked = await home.run(['hosts', 'check'], { env: sshEnv() });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toBe(`iapeer: hosts: build (${up.target}) unreachable: ssh control directory ${controlDir()} has mode 0755, open to other users; run: chmod 700 ${controlDir()}\n`);
+    expect(up.connections()).toBe(before);
   }, testTimeoutFor(30_000));
 
   it('40 processes calling one host at once share one ssh connection, under MaxSessions 10', async () => {
