@@ -26,6 +26,7 @@ export const TRANSPORT_ROOMS = {
   queue: [],
   services: [],
   events: [],
+  ssh: [],
 };
 
 /** Room of src/lifecycle → the rooms it may import besides itself. */
@@ -38,6 +39,7 @@ export const LIFECYCLE_ROOMS = {
   messages: ['sessions', 'context', 'log'],
   supervise: ['messages', 'sessions', 'context', 'log'],
   doctor: ['supervise', 'messages', 'sessions', 'context', 'log'],
+  hosts: ['context'],
 };
 
 /**

@@ -241,6 +241,24 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('doctor', async (input) => (await import('./commands/doctor.js')).doctorOnInput({ json: options.json === true }, input)),
       ),
 
+  hosts: (program, run) => {
+    const hosts = program
+      .command('hosts')
+      .description('the other hosts of hosts.json (name, ssh, remote home and command), and whether each answers')
+      .option('--json', 'print a JSON array')
+      .action((options: { json?: boolean }) =>
+        run('hosts', invoke(import('./commands/hosts.js'), (m, verb) => m.hosts({ json: options.json === true }, verb))),
+      );
+    hosts
+      .command('check')
+      .description('ask each host in parallel: reachable, its iapeer version, its doctor summary, the round-trip time of a warm call')
+      .argument('[host]', 'one host of hosts.json (default: all of them)')
+      .option('--json', 'print a JSON array')
+      .action((host: string | undefined, options: { json?: boolean }) =>
+        run('hosts', invoke(import('./commands/hosts.js'), (m, verb) => m.hostsCheck({ host, json: options.json === true }, verb))),
+      );
+  },
+
   daemon: (program, run) => {
     const daemon = program
       .command('daemon')

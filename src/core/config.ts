@@ -13,6 +13,8 @@ export interface Config {
   readonly sockDir: string;
   /** The tmux binary (`IAPEER_TMUX`). */
   readonly tmuxBin: string;
+  /** The OpenSSH client for other hosts (`IAPEER_SSH`); a wrapper script may add options. */
+  readonly sshBin: string;
   /** The caller's identity when running inside a session (`PEER_IDENTITY`), unvalidated. */
   readonly peerIdentity: string | undefined;
   readonly superviseIntervalMs: number;
@@ -104,6 +106,7 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
     home,
     sockDir: read(env, 'IAPEER_SOCK_DIR', absolutePath, 'an absolute path') ?? join(home, 'sock'),
     tmuxBin: read(env, 'IAPEER_TMUX', nonEmptyWord, 'a tmux binary name or path') ?? 'tmux',
+    sshBin: read(env, 'IAPEER_SSH', nonEmptyWord, 'an ssh binary name or path') ?? 'ssh',
     peerIdentity: env['PEER_IDENTITY'] === '' ? undefined : env['PEER_IDENTITY'],
     superviseIntervalMs:
       read(env, 'IAPEER_SUPERVISE_INTERVAL_MS', integerIn(10, 86_400_000), 'whole milliseconds from 10 to 86400000') ??

@@ -87,7 +87,9 @@ describe('the dependency rules', () => {
     ['transport-room-tmux', 'src/transport/tmux/x.ts', "import type { B } from '../screen/composer.js';", 'src/transport/screen/composer.ts'],
     ['transport-room-services', 'src/transport/services/x.ts', "import { c } from '../queue/queue-store.js';", 'src/transport/queue/queue-store.ts'],
     ['transport-room-screen', 'src/transport/screen/x.ts', "import { d } from '../services/service-files.js';", 'src/transport/services/service-files.ts'],
-    ['transport-room-unknown', 'src/transport/ssh/x.ts', "import { e } from '../tmux/tmux-client.js';", 'src/transport/tmux/tmux-client.ts'],
+    ['transport-room-ssh', 'src/transport/ssh/x.ts', "import { e } from '../tmux/tmux-client.js';", 'src/transport/tmux/tmux-client.ts'],
+    ['transport-room-tmux', 'src/transport/tmux/x.ts', "import { e } from '../ssh/ssh-client.js';", 'src/transport/ssh/ssh-client.ts'],
+    ['transport-room-unknown', 'src/transport/mail/x.ts', "import { e } from '../tmux/tmux-client.js';", 'src/transport/tmux/tmux-client.ts'],
     ['lifecycle-room-sessions', 'src/lifecycle/sessions/x.ts', "import { f } from '../messages/flush-queue.js';", 'src/lifecycle/messages/flush-queue.ts'],
     ['lifecycle-room-log', 'src/lifecycle/log/x.ts', "import type { G } from '../context/app-context.js';", 'src/lifecycle/context/app-context.ts'],
     ['lifecycle-room-context', 'src/lifecycle/context/x.ts', "import { h } from '../sessions/wake-peer.js';", 'src/lifecycle/sessions/wake-peer.ts'],
@@ -97,7 +99,8 @@ describe('the dependency rules', () => {
     ['lifecycle-room-supervise', 'src/lifecycle/supervise/x.ts', "import { l } from '../doctor/run-doctor.js';", 'src/lifecycle/doctor/run-doctor.ts'],
     ['lifecycle-room-doctor', 'src/lifecycle/doctor/x.ts', "import { m } from '../peers/add-peer.js';", 'src/lifecycle/peers/add-peer.ts'],
     ['lifecycle-room-sessions', 'src/lifecycle/sessions/x.ts', "import { n } from '../hosts/ssh-host.js';", 'src/lifecycle/hosts/ssh-host.ts'],
-    ['lifecycle-room-unknown', 'src/lifecycle/hosts/x.ts', "import { o } from '../log/events.js';", 'src/lifecycle/log/events.ts'],
+    ['lifecycle-room-hosts', 'src/lifecycle/hosts/x.ts', "import { o } from '../log/events.js';", 'src/lifecycle/log/events.ts'],
+    ['lifecycle-room-unknown', 'src/lifecycle/widgets/x.ts', "import { o } from '../log/events.js';", 'src/lifecycle/log/events.ts'],
   ])('%s refuses an import between rooms, from %s', async (rule, file, source, target) => {
     expect(await violationsOf({ [file]: source })).toEqual([`${rule}: ${file} → ${target}`]);
   });
@@ -159,6 +162,7 @@ describe('the dependency rules', () => {
     ['src/lifecycle/messages/x.ts', "import { j } from '../sessions/wake-peer.js'; import { k } from '../context/locks.js';"],
     ['src/lifecycle/peers/x.ts', "import { l } from '../services/always-on-service.js'; import { m } from '../log/events.js';"],
     ['src/lifecycle/doctor/x.ts', "import { n } from '../supervise/daemon-state.js'; import { o } from '../sessions/observe-fleet.js';"],
+    ['src/lifecycle/hosts/x.ts', "import { n } from '../context/app-context.js'; import { o } from '../../transport/ssh/ssh-client.js';"],
     ['src/daemon/x.ts', "import { p } from '../lifecycle/supervise/supervisor.js';"],
     ['src/mcp/x.ts', "import { q } from '../lifecycle/messages/send-message.js'; import { r } from '../registry/read-registry.js';"],
     ['src/cli/x.ts', "import { s } from '../daemon/run-daemon.js'; import { t } from '../mcp/server.js';"],

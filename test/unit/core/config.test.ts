@@ -22,6 +22,7 @@ describe('loadConfig defaults', () => {
       home: '/home/tester/.iapeer',
       sockDir: '/home/tester/.iapeer/sock',
       tmuxBin: 'tmux',
+      sshBin: 'ssh',
       peerIdentity: undefined,
       superviseIntervalMs: 10_000,
       idleTimeoutSec: 3600,
@@ -65,6 +66,7 @@ describe('loadConfig valid values', () => {
         IAPEER_HOME: '/var/lib/iapeer',
         IAPEER_SOCK_DIR: '/tmp/iap-s',
         IAPEER_TMUX: '/opt/tmux/bin/tmux',
+        IAPEER_SSH: '/opt/ssh/bin/ssh-wrapper',
         PEER_IDENTITY: 'claude-boris',
         IAPEER_SUPERVISE_INTERVAL_MS: '250',
         IAPEER_IDLE_TIMEOUT_S: '0',
@@ -81,6 +83,7 @@ describe('loadConfig valid values', () => {
       home: '/var/lib/iapeer',
       sockDir: '/tmp/iap-s',
       tmuxBin: '/opt/tmux/bin/tmux',
+      sshBin: '/opt/ssh/bin/ssh-wrapper',
       peerIdentity: 'claude-boris',
       superviseIntervalMs: 250,
       idleTimeoutSec: 0,
@@ -155,6 +158,7 @@ describe('loadConfig empty values', () => {
     'IAPEER_HOME',
     'IAPEER_SOCK_DIR',
     'IAPEER_TMUX',
+    'IAPEER_SSH',
     'IAPEER_SUPERVISE_INTERVAL_MS',
     'IAPEER_IDLE_TIMEOUT_S',
     'IAPEER_LIFECYCLE_LOG_MAX_BYTES',
@@ -218,6 +222,7 @@ describe('loadConfig invalid values', () => {
     ['IAPEER_ON_ATTENTION', '["~/bin/notify"]'],
     ['IAPEER_ON_ATTENTION', '["bin/notify"]'],
     ['IAPEER_ON_ATTENTION', '["./notify.sh"]'],
+    ['IAPEER_SSH', 'ssh\n'],
   ];
 
   it.each(invalid)('%s=%j throws a ConfigError naming the variable', (variable, value) => {

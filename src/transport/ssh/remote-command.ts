@@ -1,0 +1,52 @@
+/**
+ * The one place a command line for another host is written. ssh hands the remote command to
+ * the remote user's login shell as one string, so every word is quoted here, whatever it
+ * holds: quotes, spaces, `$`, `;`, a newline. A word is put in single quotes, and a single
+ * quote in it is written `'\''` (close, an escaped quote, reopen). That is how POSIX shells
+ * read it (sh, dash, bash, zsh, ksh); the README asks for one of them as the remote login shell.
+ */
+export function quoteWord(word: string): string {
+  if (word.includes('\0')) throw new Error('a NUL cannot cross to another host in a command line');
+  // Left bare only when no shell gives any of these characters a meaning, at any position.
+  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A remote home as the remote shell must see it: `~/x` becomes "$HOME"/'x', anything else is quoted whole. */
+function quoteHome(home: string): string {
+  if (home === '~') return '"$HOME"';
+  return home.startsWith('~/') ? `"$HOME"/${quoteWord(home.slice(2))}` : quoteWord(home);
+}
+
+export interface RemoteCommand {
+  /** The command that runs iapeer there, e.g. ['iapeer'] or ['node', '/opt/iapeer/dist/cli.cjs']. */
+  readonly iapeer: readonly string[];
+  /** The remote IAPEER_HOME, if not its default. */
+  readonly home?: string | undefined;
+  /** iapeer's arguments, e.g. ['list', '--json']. */
+  readonly args: readonly string[];
+}
+
+/**
+ * The line the remote shell prints on stderr before it runs the command: a call that saw it
+ * knows the command started there, and one that did not knows it never did (and may retry).
+ */
+export const STARTED_MARKER = 'iapeer-remote-started';
+
+/**
+ * `printf … >&2 && exec env IAPEER_HOME=… iapeer <args>`, every word quoted: what ssh is given
+ * to run there. `env` sets the home whatever the login shell's syntax for a variable is.
+ */
+export function remoteCommandLine({ iapeer, home, args }: RemoteCommand): string {
+  const env = home === undefined ? [] : [`IAPEER_HOME=${quoteHome(home)}`];
+  const command = ['env', ...env, ...[...iapeer, ...args].map(quoteWord)].join(' ');
+  return `printf '%s\\n' ${STARTED_MARKER} >&2 && exec ${command}`;
+}
+
+/** The remote's stderr without the started marker, and whether the marker came. */
+export function splitStarted(stderr: string): { readonly started: boolean; readonly stderr: string } {
+  const line = `${STARTED_MARKER}\n`;
+  const at = stderr.indexOf(line);
+  if (at === -1) return { started: false, stderr };
+  return { started: true, stderr: stderr.slice(0, at) + stderr.slice(at + line.length) };
+}

@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { STARTED_MARKER, quoteWord, remoteCommandLine, splitStarted } from '../../../../src/transport/ssh/remote-command.js';
+
+const HOSTILE = [
+  'plain',
+  '',
+  'two words',
+  "it's",
+  "''",
+  '"double"',
+  '$HOME',
+  '${HOME}',
+  '$(id)',
+  '`id`',
+  'a;b',
+  'a && b || c',
+  'a|b',
+  '>out',
+  '<in',
+  'line\nbreak',
+  'tab\there',
+  '\\back\\slash',
+  '*',
+  '?',
+  '[a]',
+  '~',
+  '~/x',
+  '#comment',
+  '!event',
+  '%self',
+  '-n',
+  '--json',
+  'a=b',
+  '{a,b}',
+  'é ünïcode ✓',
+  "mixed 'single' \"double\" $var `cmd` \\ end",
+];
+
+/** A remote iapeer stand-in: prints its arguments and IAPEER_HOME as JSON. */
+const ECHO_ARGV = [process.execPath, '-e', 'process.stdout.write(JSON.stringify({ args: process.argv.slice(1), home: process.env.IAPEER_HOME ?? null }))'];
+
+/** What a POSIX login shell does with ssh's command string: `<shell> -c <line>`. */
+function throughShell(shell: string, line: string, home = '/home/tester'): { args: string[]; home: string | null } {
+  const out = execFileSync(shell, ['-c', line], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(out) as { args: string[]; home: string | null };
+}
+
+describe('quoteWord', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['/opt/iapeer/dist/cli.cjs', '/opt/iapeer/dist/cli.cjs'],
+    ['--json', '--json'],
+    ['boris@build', 'boris@build'],
+    ['', "''"],
+    ['two words', "'two words'"],
+    ["it's", "'it'\\''s'"],
+    ['$HOME', "'$HOME'"],
+    ['a;b', "'a;b'"],
+    ['line\nbreak', "'line\nbreak'"],
+    ['~/x', "'~/x'"],
+    ['%self', "'%self'"],
+  ])('%j → %s', (word, quoted) => {
+    expect(quoteWord(word)).toBe(quoted);
+  });
+
+  it('refuses a NUL, which no command line can carry', () => {
+    expect(() => quoteWord('a\0b')).toThrow(/NUL/);
+  });
+});
+
+describe('remoteCommandLine', () => {
+  it('announces the start, then execs env with the home and every word quoted', () => {
+    expect(remoteCommandLine({ iapeer: ['iapeer'], args: ['list', '--json'] })).toBe(`printf '%s\\n' ${STARTED_MARKER} >&2 && exec env iapeer list --json`);
+    expect(remoteCommandLine({ iapeer: ['node', '/opt/my dir/cli.cjs'], home: '/srv/it\'s', args: ['send', 'a b'] })).toBe(
+      `printf '%s\\n' ${STARTED_MARKER} >&2 && exec env IAPEER_HOME='/srv/it'\\''s' node '/opt/my dir/cli.cjs' send 'a b'`,
+    );
+    expect(remoteCommandLine({ iapeer: ['iapeer'], home: '~/.iapeer-b', args: [] })).toBe(`printf '%s\\n' ${STARTED_MARKER} >&2 && exec env IAPEER_HOME="$HOME"/.iapeer-b iapeer`);
+  });
+
+  for (const shell of ['/bin/sh', 'bash']) {
+    it(`hands every hostile argument to the remote iapeer intact through ${shell} -c`, () => {
+      const line = remoteCommandLine({ iapeer: ECHO_ARGV, args: HOSTILE });
+      expect(throughShell(shell, line)).toEqual({ args: HOSTILE, home: null });
+    });
+
+    it.each([
+      ['/srv/iapeer', '/srv/iapeer'],
+      ["/srv/it's \"quoted\" $HOME `id` ;x", "/srv/it's \"quoted\" $HOME `id` ;x"],
+      ['/srv/line\tbreak', '/srv/line\tbreak'],
+      ['~', '/home/o w'],
+      ['~/.iapeer', '/home/o w/.iapeer'],
+      ["~/it's $x", "/home/o w/it's $x"],
+    ])(`sets the remote home %j as %j through ${shell} -c`, (home, expected) => {
+      const line = remoteCommandLine({ iapeer: ECHO_ARGV, home, args: ['x'] });
+      expect(throughShell(shell, line, '/home/o w')).toEqual({ args: ['x'], home: expected });
+    });
+
+    it(`runs nothing but the command through ${shell} -c: a word that looks like a command is an argument`, () => {
+      const line = remoteCommandLine({ iapeer: ECHO_ARGV, args: ['; echo pwned', '$(echo pwned)', '`echo pwned`'] });
+      const out = execFileSync(shell, ['-c', line], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+      expect(out).not.toMatch(/^pwned/m);
+      expect(JSON.parse(out)).toEqual({ args: ['; echo pwned', '$(echo pwned)', '`echo pwned`'], home: null });
+    });
+  }
+
+  it('prints the started marker on stderr first, which splitStarted takes out', () => {
+    const line = remoteCommandLine({ iapeer: [process.execPath, '-e', 'process.stderr.write("remote said\\n")'], args: [] });
+    const stderr = execFileSync('/bin/sh', ['-c', `(${line}) 2>&1`], { encoding: 'utf8' });
+    expect(splitStarted(stderr)).toEqual({ started: true, stderr: 'remote said\n' });
+    expect(splitStarted('ssh: connect to host b port 22: Connection refused\n')).toEqual({ started: false, stderr: 'ssh: connect to host b port 22: Connection refused\n' });
+  });
+});
