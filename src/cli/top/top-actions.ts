@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lastLineOf } from '../../core/text/last-line.js';
 
 /**
  * `top` acts through the verbs themselves: `iapeer stop <identity>` and the rest run as child
@@ -24,16 +25,6 @@ export interface VerbsInput {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The last line of text that says something (an error line, or a verb's result). */
-function lastLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .findLast((line) => line !== '') ?? ''
-  );
-}
-
 function waitFor(child: ReturnType<typeof spawn>): Promise<number> {
   return new Promise((resolve) => {
     child.on('error', () => resolve(127));
@@ -52,7 +43,7 @@ export function verbsOf({ nodeBin, cliPath, env }: VerbsInput): Verbs {
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(stdin ?? '');
       const code = await waitFor(child);
-      const said = lastLine(code === 0 ? out : err) || lastLine(out) || `exit ${code}`;
+      const said = lastLineOf(code === 0 ? out : err) || lastLineOf(out) || `exit ${code}`;
       return { ok: code === 0, line: said.replace(/^iapeer: /, '') };
     },
 

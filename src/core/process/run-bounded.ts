@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { errnoCode, messageOf } from '../errors.js';
+import { lastLineOf } from '../text/last-line.js';
 
 /** How a bounded run ended. `lastStderr` is the last non-blank line the command wrote to stderr, if any. */
 export type BoundedResult =
@@ -29,14 +30,6 @@ const STDERR_DRAIN_MS = 500;
 const REAP_WAIT_MS = 5000;
 /** Only the tail of stderr is kept: the last line is all anyone is told. */
 const STDERR_TAIL_BYTES = 4096;
-
-function lastLineOf(tail: string): string | undefined {
-  const line = tail
-    .split(/\r\n|\r|\n/)
-    .map((text) => text.trim())
-    .findLast((text) => text !== '');
-  return line === undefined || line === '' ? undefined : line;
-}
 
 /**
  * Runs an argv (never through a shell) in a process group of its own, stdin and stdout
@@ -96,8 +89,8 @@ export function runBounded(run: BoundedRun): Promise<BoundedResult> {
         killed !== undefined
           ? endedBy(killed, run.timeoutMs)
           : signal !== null
-            ? { kind: 'signalled', signal, lastStderr: lastLineOf(tail) }
-            : { kind: 'exited', code: code ?? 0, lastStderr: lastLineOf(tail) };
+            ? { kind: 'signalled', signal, lastStderr: lastLineOf(tail) || undefined }
+            : { kind: 'exited', code: code ?? 0, lastStderr: lastLineOf(tail) || undefined };
       // The rest of stderr may still be in the pipe; a child that kept it open must not hold the result.
       child.once('close', () => finish(result()));
       later(STDERR_DRAIN_MS, () => finish(result()));

@@ -3,6 +3,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { acquireLock } from '../../core/lock/file-lock.js';
+import { lastLineOf } from '../../core/text/last-line.js';
 import { type RemoteCommand, remoteCommandLine, splitStarted } from './remote-command.js';
 import { SESSION_SLOTS, takeSessionSlot } from './session-slots.js';
 import { type SshReach, controlArgv, masterArgv, masterPidOf, sshArgv } from './ssh-argv.js';
@@ -31,15 +32,6 @@ const CONTROL_TIMEOUT_MS = 3000;
 const MASTER_GRACE_MS = 10_000;
 /** A master is started by one process at a time; the others wait that long for it at most. */
 const MASTER_LOCK = { staleMs: 10_000, waitMs: 60_000 } as const;
-
-function lastLineOf(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .findLast((line) => line !== '') ?? ''
-  );
-}
 
 /**
  * Calls to one host, all over one control master: the first caller starts it (`ssh -N -f`,
