@@ -8,17 +8,12 @@ import { loadConfig } from '../../src/core/config.js';
 import { createContext } from '../../src/lifecycle/context/app-context.js';
 import { SERVICE_NODE_FLAGS } from '../../src/lifecycle/services/service-setup.js';
 import { Supervisor } from '../../src/lifecycle/supervise/supervisor.js';
-import { type Home, type Section, cleanup, cli, makeHome, median, percentile, registerDemoPeers, repo, round, startMany } from './kit.js';
+import { type Home, type Section, cleanup, cli, makeHome, median, percentile, registerDemoPeers, repo, round, rssMiB, startMany } from './kit.js';
 
 const DAEMON_IDS = 200;
 const DAEMON_LIVE = 100;
 const TICK_RUNS = 21;
 const RSS_TICKS = 5000;
-
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return round(Number(match?.[1] ?? Number.NaN) / 1024);
-}
 
 function daemonTicks(home: Home): number {
   try {

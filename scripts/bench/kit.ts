@@ -1,6 +1,6 @@
 // What every bench section shares: a throwaway home, timed iapeer calls, percentiles.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathsFor } from '../../src/core/paths.js';
@@ -52,6 +52,12 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index] ?? Number.NaN;
+}
+
+/** A process's resident memory now, in MiB (Linux: /proc). */
+export function rssMiB(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return round(Number(match?.[1] ?? Number.NaN) / 1024);
 }
 
 export const median = (values: number[]) => percentile(values, 50);

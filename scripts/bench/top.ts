@@ -13,7 +13,7 @@ import { statusReport } from '../../src/lifecycle/supervise/status-report.js';
 import { glyphsFor } from '../../src/cli/top/glyphs.js';
 import { frame } from '../../src/cli/top/top-frame.js';
 import { INITIAL } from '../../src/cli/top/top-state.js';
-import { type Section, cleanup, cli, makeHome, median, percentile, registerDemoPeers, repo, round, startMany } from './kit.js';
+import { type Section, cleanup, cli, makeHome, median, percentile, registerDemoPeers, repo, round, rssMiB, startMany } from './kit.js';
 
 const IDENTITIES = 50;
 const LIVE = 25;
@@ -25,11 +25,6 @@ const READS = 21;
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return round(Number(match?.[1] ?? Number.NaN) / 1024);
 }
 
 async function benchTop(): Promise<Record<string, number>> {
