@@ -163,6 +163,14 @@ describe('daemon install and uninstall with systemd', () => {
     expect(changed.stdout).toContain(`rewrote ${file}`);
     expect(changed.stdout).toContain(`ran: systemctl --user restart ${unit}`);
     expect(await readFile(file, 'utf8')).toContain('Environment="IAPEER_IDLE_TIMEOUT_S=600"');
+
+    // The notification command goes into the unit too, its quotes and spaces escaped, and systemd reads it.
+    const notify = '["sh", "-c", "notify-send -- \\"iapeer: $IAPEER_EVENT_IDENTITY\\" 100%"]';
+    expectOk(await run(['daemon', 'install'], { IAPEER_IDLE_TIMEOUT_S: '600', IAPEER_ON_ATTENTION: notify }));
+    expect(await readFile(file, 'utf8')).toContain(`Environment="IAPEER_ON_ATTENTION=${notify.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`);
+    const reverified = await systemdAnalyze(file, runtimeDir);
+    expect(reverified.stderr).toBe('');
+    expect(reverified.code).toBe(0);
   });
 
   it('warns on stderr when lingering is off, and still installs', async () => {
