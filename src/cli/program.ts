@@ -6,6 +6,7 @@ import type { LogOptions } from './commands/log.js';
 import type { SendOptions } from './commands/send.js';
 import { SHELLS, WORD_SOURCES } from './completion/completion-names.js';
 import type { Verb, VerbInput } from './context-from-env.js';
+import { commandPath, givenOptions } from './given-argv.js';
 
 /** Runs one verb; the action returns the exit code, or nothing for 0. */
 export type VerbRunner = (verb: string, action: (input: VerbInput) => Promise<number | void>) => Promise<void>;
@@ -28,6 +29,33 @@ function invoke<M>(
 
 type Declare = (program: Command, run: VerbRunner) => void;
 
+type Local = (names: Array<string | undefined>) => Promise<void>;
+
+/**
+ * A verb whose first argument names another host (`boris@build`) runs there, with the same
+ * words but the host part: `local` runs it here. The host part is checked in full there.
+ */
+function hereOrOnHost(run: VerbRunner, command: Command, positionals: Array<string | undefined>, local: Local, interactive = false): Promise<void> {
+  const first = positionals[0];
+  const at = first?.lastIndexOf('@') ?? -1;
+  if (first === undefined || at === -1) return local(positionals);
+  const names = [first.slice(0, at), ...positionals.slice(1)];
+  if (first.slice(at + 1) === 'local') return local(names);
+  const words = names.filter((name): name is string => name !== undefined);
+  return runOnHost(run, command, first, [...commandPath(command), ...words, ...givenOptions(command)], interactive);
+}
+
+/** `--host <h>` on a verb (or `--peer boris@build` on log): the verb there, without that option. */
+function runOnHost(run: VerbRunner, command: Command, target: string, args: string[], interactive = false): Promise<void> {
+  const verb = commandPath(command)[0] ?? 'iapeer';
+  return run(verb, invoke(import('./commands/on-host.js'), (m, v) => m.onHost({ target, args, interactive }, v)));
+}
+
+/** `--host <h>`: the verb's options there, without `--host` itself. */
+function withoutHost(command: Command): string[] {
+  return givenOptions(command).filter((word) => !word.startsWith('--host='));
+}
+
 /** What a verb's <peer> and [runtime] arguments take, the same in every verb's help. */
 const PEER = 'a peer, e.g. boris, or one of its identities, e.g. claude-boris';
 const RUNTIME = 'one of the peer’s runtimes (default: its first; not needed after an identity)';
@@ -46,8 +74,8 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--no-always-on', 'make it a warm peer again (spawned on demand, reaped when idle)')
       .option('--idle-timeout <seconds>', 'reap after this many idle seconds (0 never); overrides IAPEER_IDLE_TIMEOUT_S')
       .option('--initial-prompt <text>', 'first message after a first start')
-      .action((peer: string, options: Omit<AddOptions, 'peer'>) =>
-        run('add', invoke(import('./commands/add.js'), (m, verb) => m.add({ ...options, peer }, verb))),
+      .action((peer: string, options: Omit<AddOptions, 'peer'>, command: Command) =>
+        hereOrOnHost(run, command, [peer], ([name = peer]) => run('add', invoke(import('./commands/add.js'), (m, verb) => m.add({ ...options, peer: name }, verb)))),
       ),
 
   list: (program, run) =>
@@ -55,8 +83,11 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .command('list')
       .description('one row per peer and runtime: state, idle time, messages waiting, description')
       .option('--json', 'print a JSON array')
-      .action((options: { json?: boolean }) =>
-        run('list', invoke(import('./commands/list.js'), (m, verb) => m.list({ json: options.json === true }, verb))),
+      .option('--host <host>', 'the peers of that host of hosts.json')
+      .action((options: { json?: boolean; host?: string }, command: Command) =>
+        options.host !== undefined
+          ? runOnHost(run, command, `@${options.host}`, ['list', ...withoutHost(command)])
+          : run('list', invoke(import('./commands/list.js'), (m, verb) => m.list({ json: options.json === true }, verb))),
       ),
 
   start: (program, run) =>
@@ -66,8 +97,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('[peer]', PEER)
       .argument('[runtime]', RUNTIME)
       .option('--all', 'start every peer that is down (stopped and blocked ones are left so)')
-      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
-        run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer, runtime, all: options.all === true }, verb))),
+      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }, command: Command) =>
+        hereOrOnHost(run, command, [peer, runtime], ([name, rt]) =>
+          run('start', invoke(import('./commands/start.js'), (m, verb) => m.start({ peer: name, runtime: rt, all: options.all === true }, verb))),
+        ),
       ),
 
   restart: (program, run) =>
@@ -76,8 +109,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('stop, then start: the peer comes back fresh (resumed only if it was down after an idle reap)')
       .argument('<peer>', PEER)
       .argument('[runtime]', 'one of the peer’s runtimes (default: its live ones, or its first if none is; not needed after an identity)')
-      .action((peer: string, runtime: string | undefined) =>
-        run('restart', invoke(import('./commands/restart.js'), (m, verb) => m.restart({ peer, runtime }, verb))),
+      .action((peer: string, runtime: string | undefined, _options: unknown, command: Command) =>
+        hereOrOnHost(run, command, [peer, runtime], ([name = peer, rt]) =>
+          run('restart', invoke(import('./commands/restart.js'), (m, verb) => m.restart({ peer: name, runtime: rt }, verb))),
+        ),
       ),
 
   stop: (program, run) =>
@@ -87,8 +122,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('[peer]', PEER)
       .argument('[runtime]', 'one of the peer’s runtimes (default: all of them; not needed after an identity)')
       .option('--all', 'stop every peer')
-      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }) =>
-        run('stop', invoke(import('./commands/stop.js'), (m, verb) => m.stop({ peer, runtime, all: options.all === true }, verb))),
+      .action((peer: string | undefined, runtime: string | undefined, options: { all?: boolean }, command: Command) =>
+        hereOrOnHost(run, command, [peer, runtime], ([name, rt]) =>
+          run('stop', invoke(import('./commands/stop.js'), (m, verb) => m.stop({ peer: name, runtime: rt, all: options.all === true }, verb))),
+        ),
       ),
 
   remove: (program, run) =>
@@ -97,8 +134,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('delete a peer’s record (refused while it is live or has messages not delivered, unless --force)')
       .argument('<peer>', 'the peer to remove, e.g. boris, with all its runtimes, or the identity of a one-runtime peer (to drop one runtime: iapeer add boris --runtime <the others>)')
       .option('--force', 'end its live sessions first')
-      .action((peer: string, options: { force?: boolean }) =>
-        run('remove', invoke(import('./commands/remove.js'), (m, verb) => m.remove({ peer, force: options.force === true }, verb))),
+      .action((peer: string, options: { force?: boolean }, command: Command) =>
+        hereOrOnHost(run, command, [peer], ([name = peer]) =>
+          run('remove', invoke(import('./commands/remove.js'), (m, verb) => m.remove({ peer: name, force: options.force === true }, verb))),
+        ),
       ),
 
   attach: (program, run) =>
@@ -107,8 +146,14 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('make the session live, then attach this terminal to it')
       .argument('<peer>', PEER)
       .argument('[runtime]', RUNTIME)
-      .action((peer: string, runtime: string | undefined) =>
-        run('attach', invoke(import('./commands/attach.js'), (m, verb) => m.attach({ peer, runtime }, verb))),
+      .action((peer: string, runtime: string | undefined, _options: unknown, command: Command) =>
+        hereOrOnHost(
+          run,
+          command,
+          [peer, runtime],
+          ([name = peer, rt]) => run('attach', invoke(import('./commands/attach.js'), (m, verb) => m.attach({ peer: name, runtime: rt }, verb))),
+          true,
+        ),
       ),
 
   interrupt: (program, run) =>
@@ -117,8 +162,13 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('send the runtime’s interrupt key (Escape for claude, codex, demo); context is kept')
       .argument('<peer>', PEER)
       .argument('[runtime]', RUNTIME)
-      .action((peer: string, runtime: string | undefined) =>
-        run('interrupt', invoke(import('./commands/interrupt.js'), (m, verb) => m.interrupt({ peer, runtime }, verb))),
+      .action((peer: string, runtime: string | undefined, _options: unknown, command: Command) =>
+        hereOrOnHost(
+          run,
+          command,
+          [peer, runtime],
+          ([name = peer, rt]) => run('interrupt', invoke(import('./commands/interrupt.js'), (m, verb) => m.interrupt({ peer: name, runtime: rt }, verb))),
+        ),
       ),
 
   compact: (program, run) =>
@@ -127,8 +177,13 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('submit the runtime’s compact command (/compact)')
       .argument('<peer>', PEER)
       .argument('[runtime]', RUNTIME)
-      .action((peer: string, runtime: string | undefined) =>
-        run('compact', invoke(import('./commands/compact.js'), (m, verb) => m.compact({ peer, runtime }, verb))),
+      .action((peer: string, runtime: string | undefined, _options: unknown, command: Command) =>
+        hereOrOnHost(
+          run,
+          command,
+          [peer, runtime],
+          ([name = peer, rt]) => run('compact', invoke(import('./commands/compact.js'), (m, verb) => m.compact({ peer: name, runtime: rt }, verb))),
+        ),
       ),
 
   peek: (program, run) =>
@@ -138,8 +193,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .argument('<peer>', PEER)
       .argument('[runtime]', RUNTIME)
       .option('--lines <n>', 'the last n lines of history and screen (default: the screen)')
-      .action((peer: string, runtime: string | undefined, options: { lines?: string }) =>
-        run('peek', invoke(import('./commands/peek.js'), (m, verb) => m.peek({ peer, runtime, ...options }, verb))),
+      .action((peer: string, runtime: string | undefined, options: { lines?: string }, command: Command) =>
+        hereOrOnHost(run, command, [peer, runtime], ([name = peer, rt]) =>
+          run('peek', invoke(import('./commands/peek.js'), (m, verb) => m.peek({ peer: name, runtime: rt, ...options }, verb))),
+        ),
       ),
 
   show: (program, run) =>
@@ -148,8 +205,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('a peer’s record and each runtime’s state, pid, deaths, waiting messages and last lifecycle events')
       .argument('<peer>', `${PEER} (that runtime only)`)
       .option('--json', 'print one JSON document')
-      .action((peer: string, options: { json?: boolean }) =>
-        run('show', invoke(import('./commands/show.js'), (m, verb) => m.show({ peer, json: options.json === true }, verb))),
+      .action((peer: string, options: { json?: boolean }, command: Command) =>
+        hereOrOnHost(run, command, [peer], ([name = peer]) =>
+          run('show', invoke(import('./commands/show.js'), (m, verb) => m.show({ peer: name, json: options.json === true }, verb))),
+        ),
       ),
 
   'self-fresh': (program, run) =>
@@ -184,8 +243,11 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('messages waiting for delivery, and those set aside after failing too often')
       .option('--json', 'print a JSON array (with --flush: {delivered, left})')
       .option('--flush', 'try to deliver the waiting messages now (waking down peers), then say what went and list what is left')
-      .action((options: { json?: boolean; flush?: boolean }) =>
-        run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
+      .option('--host <host>', 'the queue of that host of hosts.json')
+      .action((options: { json?: boolean; flush?: boolean; host?: string }, command: Command) =>
+        options.host !== undefined
+          ? runOnHost(run, command, `@${options.host}`, ['queue', ...withoutHost(command)])
+          : run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
       );
     const ID = 'a message id, as iapeer queue lists it';
     queue
@@ -216,8 +278,11 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .command('status')
       .description('is the daemon running, when did it last tick, how many peers are in each state, how many messages wait')
       .option('--json', 'print one JSON document')
-      .action((options: { json?: boolean }) =>
-        run('status', invoke(import('./commands/status.js'), (m, verb) => m.status({ json: options.json === true }, verb))),
+      .option('--host <host>', 'the status of that host of hosts.json')
+      .action((options: { json?: boolean; host?: string }, command: Command) =>
+        options.host !== undefined
+          ? runOnHost(run, command, `@${options.host}`, ['status', ...withoutHost(command)])
+          : run('status', invoke(import('./commands/status.js'), (m, verb) => m.status({ json: options.json === true }, verb))),
       ),
 
   log: (program, run) =>
@@ -229,7 +294,20 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--since <duration>', 'only lines newer than this, e.g. 90s, 15m, 2h, 1d')
       .option('--follow', 'keep printing lines as they are written')
       .option('--json', 'print a JSON array of the lines (with --follow: one JSON document per line read; each on one line in a pipe)')
-      .action((options: LogOptions) => run('log', invoke(import('./commands/log.js'), (m, verb) => m.log(options, verb)))),
+      .option('--host <host>', 'the lifecycle log of that host of hosts.json')
+      .action((options: LogOptions & { host?: string }, command: Command) => {
+        const { host, ...local } = options;
+        const at = options.peer?.lastIndexOf('@') ?? -1;
+        const peer = at === -1 ? options.peer : options.peer?.slice(0, at);
+        const peerHost = at === -1 ? undefined : options.peer?.slice(at + 1);
+        if (host !== undefined && peerHost !== undefined && peerHost !== host) {
+          throw new UsageError(`--host ${host} and --peer ${options.peer ?? ''} name two hosts: give one`);
+        }
+        const there = host ?? (peerHost === 'local' ? undefined : peerHost);
+        if (there === undefined) return run('log', invoke(import('./commands/log.js'), (m, verb) => m.log(peer === undefined ? local : { ...local, peer }, verb)));
+        const words = withoutHost(command).map((word) => (word.startsWith('--peer=') ? `--peer=${peer ?? ''}` : word));
+        return runOnHost(run, command, options.peer?.includes('@') === true ? options.peer : `@${there}`, ['log', ...words]);
+      }),
 
   doctor: (program, run) =>
     program

@@ -91,3 +91,13 @@ export function errnoCode(error: unknown): string | undefined {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Another host did not answer, or iapeer could not run there (exit 1); the message names the host. */
+export class HostError extends RefusedError {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
+    super(message, 'EHOST');
+  }
+}

@@ -2,6 +2,10 @@ import { UsageError } from './errors.js';
 
 export const PERSONALITY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,47}$/;
 export const RUNTIME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
+/** A host's name in `hosts.json` and in `@<host>` targets. */
+export const HOST_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** The host name that means this machine: never an entry of `hosts.json`. */
+export const LOCAL_HOST = 'local';
 
 export interface Identity {
   readonly runtime: string;
@@ -82,4 +86,30 @@ export function normalisePersonality(raw: string): string | undefined {
     .slice(0, 48)
     .replace(/[-_]+$/, '');
   return isPersonality(folded) ? folded : undefined;
+}
+
+/** A target with its host: `boris@build` is `{ name: 'boris', host: 'build' }`; no `@` (or `@local`) is this machine. */
+export interface HostTarget {
+  readonly name: string;
+  /** Undefined for this machine. */
+  readonly host: string | undefined;
+}
+
+/**
+ * Splits `<peer|identity>@<host>` on its last `@`. A host part that is not a host name is a
+ * usage error (exit 2), and so is an empty name before it; the name itself is checked by the
+ * verb (here, or on that host).
+ */
+export function splitHost(value: string): HostTarget {
+  const at = value.lastIndexOf('@');
+  if (at === -1) return { name: value, host: undefined };
+  const name = value.slice(0, at);
+  const host = value.slice(at + 1);
+  if (name === '' || !HOST_PATTERN.test(host)) {
+    throw new UsageError(
+      `invalid target ${shown(value)}: expected <peer>@<host>, e.g. boris@build, the host a name of hosts.json (1-32 of a-z, 0-9 and -)`,
+      'EINVALIDNAME',
+    );
+  }
+  return { name, host: host === LOCAL_HOST ? undefined : host };
 }

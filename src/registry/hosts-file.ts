@@ -3,11 +3,8 @@ import * as z from 'zod/mini';
 import { CorruptFileError } from '../core/errors.js';
 import { readRegularFileSync } from '../core/fs/safe-fs.js';
 import { describeIssues } from '../core/validation.js';
+import { HOST_PATTERN, LOCAL_HOST } from '../core/names.js';
 
-/** A host's name in `hosts.json` and in `@<host>` targets. */
-export const HOST_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
-/** The name that means this machine: never an entry of `hosts.json`. */
-export const LOCAL_HOST = 'local';
 
 // `[user@]host[:port]`: a user name, a host name or IPv4 address (or an IPv6 one in brackets),
 // a port. Nothing that ssh could read as an option (a leading `-`), and no space, quote or shell

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../core/errors.js';
-import { type Host, LOCAL_HOST, readHosts } from '../../registry/hosts-file.js';
+import { LOCAL_HOST } from '../../core/names.js';
+import { type Host, readHosts } from '../../registry/hosts-file.js';
 import { controlDirFor, controlPathOf, ensureControlDir } from '../../transport/ssh/control-dir.js';
 import { SshClient } from '../../transport/ssh/ssh-client.js';
 import type { AppContext } from '../context/app-context.js';

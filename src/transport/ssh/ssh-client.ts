@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { acquireLock } from '../../core/lock/file-lock.js';
 import { lastLineOf } from '../../core/text/last-line.js';
@@ -20,6 +21,18 @@ export interface SshResult {
   readonly lastLine: string;
 }
 
+/** One call's input and time limit (none: it may run as long as it runs, e.g. `log --follow`). */
+export interface SshCall {
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Where a piped call's output goes, as it comes. */
+export interface SshSink {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
 export interface SshClientOptions {
   /** The ssh binary (IAPEER_SSH). */
   readonly bin: string;
@@ -28,6 +41,8 @@ export interface SshClientOptions {
 
 /** A control command talks to the local master only: it answers at once or the master hangs. */
 const CONTROL_TIMEOUT_MS = 3000;
+/** A call with no time limit waits this long at most for one of the host's session slots. */
+const SLOT_WAIT_MS = 60_000;
 /** Starting the master waits for the connect timeout and the authentication after it. */
 const MASTER_GRACE_MS = 10_000;
 /** A master is started by one process at a time; the others wait that long for it at most. */
@@ -54,7 +69,7 @@ export class SshClient {
     this.pidFile = `${reach.controlPath}.pid`;
   }
 
-  async run(command: RemoteCommand, call: { input?: string; timeoutMs: number }): Promise<SshResult> {
+  async run(command: RemoteCommand, call: SshCall): Promise<SshResult> {
     const master = await this.ensureMaster();
     if (master !== undefined) return master;
     const first = await this.once(command, call);
@@ -65,6 +80,30 @@ export class SshClient {
     const again = await this.ensureMaster();
     if (again !== undefined) return again;
     return (await this.once(command, call)).result;
+  }
+
+  /**
+   * One call whose output is passed on as it comes (`log --follow` never ends): stdout to
+   * `sink.stdout`, stderr without the started marker to `sink.stderr`. Never tried twice:
+   * what it printed is printed. The result's stdout and stderr are empty.
+   */
+  async pipe(command: RemoteCommand, call: SshCall & { sink: SshSink }): Promise<SshResult> {
+    const master = await this.ensureMaster();
+    if (master !== undefined) return master;
+    return (await this.once(command, call)).result;
+  }
+
+  /**
+   * One call with this terminal (`ssh -t`, stdio inherited), over the master: the remote exit
+   * code, or the failure to reach the host.
+   */
+  async interactive(command: RemoteCommand): Promise<SshResult> {
+    const master = await this.ensureMaster();
+    if (master !== undefined) return master;
+    const result = await execa(this.options.bin, this.interactiveArgv(command), { env: this.options.env, extendEnv: false, reject: false, stdio: 'inherit' });
+    const code = result.exitCode ?? 255;
+    // The terminal got every byte: there is no marker to read, so ssh's own failure is its exit code.
+    return { code, stdout: '', stderr: '', reached: code !== 255, lastLine: code === 255 ? 'ssh failed (exit 255)' : '' };
   }
 
   /** The argv of an interactive call (`ssh -t`), for a verb that hands the terminal over. */
@@ -159,10 +198,10 @@ export class SshClient {
     return { ok: result.exitCode === 0 && !result.timedOut, output: `${String(result.stdout)}\n${String(result.stderr)}` };
   }
 
-  private async once(command: RemoteCommand, call: { input?: string; timeoutMs: number }): Promise<{ result: SshResult; timedOut: boolean }> {
-    const slot = await takeSessionSlot(this.reach.controlPath, call.timeoutMs);
+  private async once(command: RemoteCommand, call: SshCall & { sink?: SshSink }): Promise<{ result: SshResult; timedOut: boolean }> {
+    const slot = await takeSessionSlot(this.reach.controlPath, call.timeoutMs ?? SLOT_WAIT_MS);
     if (slot === undefined) {
-      const lastLine = `all ${SESSION_SLOTS} sessions to this host stayed busy for ${Math.round(call.timeoutMs / 1000)} s`;
+      const lastLine = `all ${SESSION_SLOTS} sessions to this host stayed busy for ${Math.round((call.timeoutMs ?? SLOT_WAIT_MS) / 1000)} s`;
       return { timedOut: false, result: { code: 255, stdout: '', stderr: '', reached: false, lastLine } };
     }
     try {
@@ -172,25 +211,57 @@ export class SshClient {
     }
   }
 
-  private async session(command: RemoteCommand, call: { input?: string; timeoutMs: number }): Promise<{ result: SshResult; timedOut: boolean }> {
-    const result = await execa(this.options.bin, sshArgv(this.reach, remoteCommandLine(command)), {
+  private async session(command: RemoteCommand, call: SshCall & { sink?: SshSink }): Promise<{ result: SshResult; timedOut: boolean }> {
+    const running = execa(this.options.bin, sshArgv(this.reach, remoteCommandLine(command)), {
       env: this.options.env,
       extendEnv: false,
       reject: false,
-      timeout: call.timeoutMs,
+      ...(call.timeoutMs === undefined ? {} : { timeout: call.timeoutMs }),
       forceKillAfterDelay: 1000,
       ...(call.input === undefined ? { stdin: 'ignore' as const } : { input: call.input }),
       stripFinalNewline: false,
+      ...(call.sink === undefined ? {} : { buffer: false }),
     });
-    const stdout = String(result.stdout ?? '');
-    const { started, stderr } = splitStarted(String(result.stderr ?? ''));
+    const passed = call.sink === undefined ? undefined : passOn(running, call.sink);
+    const result = await running;
+    const { started, stderr } = passed === undefined ? splitStarted(String(result.stderr ?? '')) : passed.ended();
+    const stdout = passed === undefined ? String(result.stdout ?? '') : '';
+    const shownStderr = passed === undefined ? stderr : '';
     if (result.timedOut) {
-      return { timedOut: true, result: { code: 255, stdout, stderr, reached: started, lastLine: `no answer within ${Math.round(call.timeoutMs / 1000)} s` } };
+      const lastLine = `no answer within ${Math.round((call.timeoutMs ?? 0) / 1000)} s`;
+      return { timedOut: true, result: { code: 255, stdout, stderr: shownStderr, reached: started, lastLine } };
     }
     const code = result.exitCode ?? 255;
     const lastLine = lastLineOf(stderr) || (code === 255 ? 'ssh failed (exit 255)' : '');
-    return { timedOut: false, result: { code, stdout, stderr, reached: started, lastLine } };
+    return { timedOut: false, result: { code, stdout, stderr: shownStderr, reached: started, lastLine } };
   }
+}
+
+/**
+ * Passes a running call's output on as it comes: stdout as it is; stderr held until the
+ * started marker has gone by (the remote prints it first), so the marker is never shown and
+ * ssh's own words before it (the command never started) are left to the caller's error line.
+ */
+function passOn(running: { stdout: Readable | null; stderr: Readable | null }, sink: SshSink): { ended(): { started: boolean; stderr: string } } {
+  let head = '';
+  let started = false;
+  let tail = '';
+  running.stdout?.on('data', (chunk: Buffer) => sink.stdout.write(chunk));
+  running.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (started) {
+      tail = (tail + text).slice(-4096);
+      return void sink.stderr.write(text);
+    }
+    head = (head + text).slice(-4096);
+    const split = splitStarted(head);
+    if (!split.started) return;
+    started = true;
+    head = '';
+    tail = split.stderr;
+    if (split.stderr !== '') sink.stderr.write(split.stderr);
+  });
+  return { ended: () => ({ started, stderr: started ? tail : head }) };
 }
 
 /**
