@@ -237,6 +237,15 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, targets }, verb))),
       ),
 
+  receive: (program, run) =>
+    program
+      .command('receive', { hidden: true })
+      .description('take a message another host’s iapeer sends over ssh (JSON on stdin); what send <peer>@<host> runs there')
+      .option('--json', 'print {id, target, identity, outcome}')
+      .action((options: { json?: boolean }) =>
+        run('receive', invoke(import('./commands/receive.js'), (m, verb) => m.receive({ json: options.json === true }, verb))),
+      ),
+
   queue: (program, run) => {
     const queue = program
       .command('queue')
@@ -411,7 +420,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
 };
 
 /** Every verb, in the order the help lists them. */
-export const VERB_NAMES: readonly string[] = Object.keys(VERBS);
+/** Verbs iapeer runs for itself on another host, not for people: left out of help, suggestions and completion. */
+const HIDDEN_VERBS: ReadonlySet<string> = new Set(['receive']);
+
+export const VERB_NAMES: readonly string[] = Object.keys(VERBS).filter((name) => !HIDDEN_VERBS.has(name));
 
 export function isVerb(word: string): boolean {
   return Object.hasOwn(VERBS, word);
@@ -470,7 +482,7 @@ export function buildProgram(run: VerbRunner, version: string, verb?: string): C
       return run(
         runtime,
         invoke(import('./commands/launch.js'), (m, verb) =>
-          m.launch({ runtime, name: options.name, detach: options.detach === true, extra, verbs: VERB_NAMES }, verb),
+          m.launch({ runtime, name: options.name, detach: options.detach === true, extra, verbs: Object.keys(VERBS) }, verb),
         ),
       );
     });

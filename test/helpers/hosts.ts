@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI, type TestHome } from './cli.js';
 import { type Sshd, startSshd } from './sshd.js';
+import { controlDirFor, controlPathOf } from '../../src/transport/ssh/control-dir.js';
 
 /** One "host" of a test: this machine over an sshd of its own, with an IAPEER_HOME of its own. */
 export interface TestHost {
@@ -20,6 +22,13 @@ export interface TestHosts {
   readonly sshBin: string;
   /** Writes `hosts.json` into a home naming every host of the set (or those named). */
   writeHostsFile(into: TestHome, names?: readonly string[]): Promise<void>;
+  /** The control socket a home's iapeer uses for a host of the set. */
+  controlPath(from: TestHome, name: string): string;
+  /**
+   * Ends a home's master to a host as a dead link would (SIGKILL, its socket left behind):
+   * with the sshd stopped, nothing then carries a call there.
+   */
+  killMaster(from: TestHome, name: string): void;
   /** Stops every sshd and deletes its directory (the homes are the caller's to clean up). */
   cleanup(): Promise<void>;
 }
@@ -58,6 +67,11 @@ export async function startHosts(
   await writeFile(join(first.dir, 'all_ssh_config'), config.join('\n'));
   const sshBin = join(first.dir, 'ssh-all');
   await writeFile(sshBin, `#!/bin/sh\nexec ssh -F '${join(first.dir, 'all_ssh_config')}' "$@"\n`, { mode: 0o755 });
+  const controlPath = (from: TestHome, name: string): string => {
+    const host = hosts.find((one) => one.name === name);
+    if (host === undefined) throw new Error(`no test host ${name}`);
+    return controlPathOf(controlDirFor(from.sockDir, process.getuid?.() ?? 0), name, host.entry.ssh);
+  };
   return {
     hosts,
     host: (name) => {
@@ -66,6 +80,15 @@ export async function startHosts(
       return found;
     },
     sshBin,
+    controlPath,
+    killMaster: (from, name) => {
+      const socket = controlPath(from, name);
+      try {
+        execFileSync('pkill', ['-KILL', '-f', `ControlPath=${socket}`], { stdio: 'ignore' });
+      } catch {
+        // No master: nothing to end.
+      }
+    },
     writeHostsFile: async (into, only) => {
       const entries = Object.fromEntries(hosts.filter((host) => only === undefined || only.includes(host.name)).map((host) => [host.name, host.entry]));
       await writeFile(join(into.home, 'hosts.json'), JSON.stringify({ hosts: entries }), { mode: 0o600 });

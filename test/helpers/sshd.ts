@@ -79,7 +79,8 @@ export async function startSshd(options: { maxSessions?: number } = {}): Promise
   for (const key of ['host_key', 'client_key']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')), { mode: 0o600 });
   // Run as root, sshd wants its privilege separation directory, as its service would make it.
-  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) await mkdir('/run/sshd', { mode: 0o755 });
+  // recursive: two servers started at once both find it missing; the second must not fail.
+  if (process.getuid?.() === 0) await mkdir('/run/sshd', { mode: 0o755, recursive: true });
   const port = await freePort();
   const config = [
     'ListenAddress 127.0.0.1',
