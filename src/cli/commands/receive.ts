@@ -21,12 +21,14 @@ async function readInput(): Promise<string> {
 
 /**
  * `iapeer receive --json` (hidden): what another host's iapeer runs over ssh to hand this
- * host a message, on stdin. The link may die while it runs: sshd then sends SIGHUP, which
- * must not end it between storing the message and recording its id (the sender's retry
- * would then find neither and the message would arrive twice).
+ * host a message, on stdin. The link may die while it runs: sshd then sends SIGHUP and its
+ * pipes close, and neither may end it between storing the message and recording its id or
+ * in the middle of a paste (the sender's retry would then find neither and the message would
+ * arrive twice, or half). A notice on a closed stderr is lost, not fatal.
  */
 export async function receive(_options: { readonly json: boolean }, { ctx, io }: Verb): Promise<void> {
   process.on('SIGHUP', () => undefined);
+  process.stderr.on('error', () => undefined);
   const crossing = parseCrossing(await readInput());
   const result = await receiveMessage(ctx, crossing);
   printJson(io, { id: result.id, target: result.target, identity: result.identity, outcome: result.outcome });

@@ -58,7 +58,7 @@ type Step = { readonly next: boolean };
  * or a link that died during it (ssh's 255: the outcome is unknown), is a failed attempt, and
  * the message keeps its id: the retry is a `duplicate` there if the first try was taken.
  */
-async function forwardOne(ctx: AppContext, message: QueuedMessage, report: ForwardReport): Promise<Step> {
+async function forwardOne(ctx: AppContext, message: QueuedMessage, report: ForwardReport, counts: boolean): Promise<Step> {
   const { remote } = message;
   if (remote === undefined) {
     await setAside(ctx, message, 'not a message for another host (no remote part)');
@@ -66,7 +66,7 @@ async function forwardOne(ctx: AppContext, message: QueuedMessage, report: Forwa
   }
   const stop = async (why: string): Promise<Step> => {
     report.waiting = why;
-    await failed(ctx, message, why);
+    if (counts) await failed(ctx, message, why);
     return { next: false };
   };
   let result;
@@ -111,11 +111,14 @@ export async function forwardQueue(ctx: AppContext, key: string, options: Forwar
       const { message } = entry;
       // A file that does not parse is kept for the operator (iapeer queue shows it).
       if (message === undefined) continue;
-      if (options.ignoreBackoff !== true && Date.parse(message.nextAttemptAt) > ctx.now().getTime()) {
+      const due = Date.parse(message.nextAttemptAt) <= ctx.now().getTime();
+      if (options.ignoreBackoff !== true && !due) {
         report.waiting = 'backing off';
         return;
       }
-      const step = await forwardOne(ctx, message, report);
+      // A send tries the messages before its own at once, to keep their order, but a failure
+      // counts only for one that was due: ten sends in a minute of outage are not ten attempts.
+      const step = await forwardOne(ctx, message, report, due || message.id === options.until);
       if (!step.next || message.id === options.until) return;
     }
   };
