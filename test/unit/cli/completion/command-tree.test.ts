@@ -24,7 +24,8 @@ describe('commandTree of the iapeer program', () => {
   });
 
   it('has each verb’s flags as --help shows them, and not the hidden ones', () => {
-    expect(at(tree, 'list').flags.map((entry) => entry.names)).toEqual([['--json'], ['--host'], ['--help', '-h']]);
+    expect(at(tree, 'list').flags.map((entry) => entry.names)).toEqual([['--json'], ['--host'], ['--all-hosts'], ['--help', '-h']]);
+    expect(flag(at(tree, 'list'), '--host')?.value?.words).toEqual({ kind: 'read', source: 'hosts' });
     expect(tree.flags.map((entry) => entry.names[0])).toEqual(['--version', '--name', '--detach', '--help']);
     expect(flag(at(tree, 'completion'), '--words')).toBeUndefined();
     expect(flag(at(tree, 'add'), '--no-always-on')).toMatchObject({ names: ['--no-always-on'] });
