@@ -1,7 +1,7 @@
 // hosts: `list --all-hosts --json` over 3 hosts × 50 identities each (each host a loopback sshd
 // and a home of its own, the masters warm) against a local `list --json` of 50 and one host's
-// `list --host`, interleaved so that drift hits all alike; and the place of `send peer@host`
-// against a local `send`. The hosts are those of the integration tests (test/helpers/hosts.ts).
+// `list --host`, interleaved so that drift hits all alike; and `send peer@host` to a live
+// demo peer there against a local `send` to one here. The hosts are those of the integration tests (test/helpers/hosts.ts).
 import { type TestHome, makeHome as makeTestHome } from '../../test/helpers/cli.js';
 import { type TestHosts, startHosts } from '../../test/helpers/hosts.js';
 import { type Home, type Results, type Row, type Section, iapeer, median, percentile, registerDemoPeers, round, timeNodeNoop } from './kit.js';
@@ -84,12 +84,36 @@ function benchListAllHosts(bed: Bed): Results {
 }
 
 /**
- * `send peer@host` to a live idle demo peer on one of the bed's hosts against a local `send`,
- * medians and their ratio (keys `sendLocalMedianMs`, `sendRemoteMedianMs`, `sendRemoteVsLocal`).
- * Not measured yet: send across hosts fills this in, and sendRows shows it.
+ * `send peer@host` to a live idle demo peer on one of the bed's hosts against a local `send`
+ * to a live idle demo peer here, interleaved, medians and their ratio. Each session takes a
+ * warm-up message first: the first one waits for the readiness gate.
  */
-function benchSendAcrossHosts(_bed: Bed): Promise<Results> {
-  return Promise.resolve({});
+function benchSendAcrossHosts(bed: Bed): Promise<Results> {
+  const host = bed.hosts.hosts[0];
+  if (host === undefined) throw new Error('no host in the bed');
+  const there = asHome(host.home);
+  const here = 'here00';
+  const peer = `${host.name}00`;
+  iapeer(bed.local, ['start', here]);
+  iapeer(there, ['start', peer]);
+  iapeer(bed.local, ['send', here, '--message', 'warm-up']);
+  iapeer(bed.local, ['send', `${peer}@${host.name}`, '--message', 'warm-up']);
+  const local: number[] = [];
+  const remote: number[] = [];
+  const outcome = (stdout: string) => (JSON.parse(stdout) as { outcome: string }).outcome;
+  for (let run = 0; run < RUNS; run++) {
+    const mine = iapeer(bed.local, ['send', here, '--message', `bench ${run}`, '--json']);
+    const theirs = iapeer(bed.local, ['send', `${peer}@${host.name}`, '--message', `bench ${run}`, '--json']);
+    if (outcome(mine.stdout) !== 'delivered' || outcome(theirs.stdout) !== 'delivered') throw new Error(`send ${run}: ${mine.stdout} / ${theirs.stdout}`);
+    local.push(mine.ms);
+    remote.push(theirs.ms);
+  }
+  return Promise.resolve({
+    sendLocalMedianMs: round(median(local)),
+    sendRemoteMedianMs: round(median(remote)),
+    sendRemoteP90Ms: round(percentile(remote, 90)),
+    sendRemoteVsLocal: round(median(remote) / median(local), 2),
+  });
 }
 
 function sendRows(results: Results): Row[] {

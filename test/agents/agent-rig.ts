@@ -48,7 +48,8 @@ export function ok(result: CliResult, what: string): CliResult {
 }
 
 /** Registers peer `a` on the given CLI's built-in runtime; nothing is started yet. */
-export async function startRig(cli: AgentCli): Promise<AgentRig> {
+/** `env` is added to every iapeer call of the rig, and so to the agent's session and its MCP server. */
+export async function startRig(cli: AgentCli, options: { env?: Readonly<Record<string, string>> } = {}): Promise<AgentRig> {
   // Undone last to first: the sessions end before the directories they write to go.
   const cleanups: (() => unknown)[] = [];
   const close = async (): Promise<void> => {
@@ -70,7 +71,7 @@ export async function startRig(cli: AgentCli): Promise<AgentRig> {
     cleanups.push(() => removeWhenQuiet(launch.home));
     const home = await makeHome();
     cleanups.push(() => home.cleanup());
-    const env = { ...launch.env, PATH: `${binDir}:${home.env.PATH ?? '/usr/bin:/bin'}` };
+    const env = { ...launch.env, ...options.env, PATH: `${binDir}:${home.env.PATH ?? '/usr/bin:/bin'}` };
     const identity = `${cli}-a`;
     const sockDir = home.sockDir;
     const run = (args: readonly string[]): Promise<CliResult> => home.run(args, { env });

@@ -83,6 +83,7 @@ const PASSED_SETTINGS = [
   'IAPEER_LOG_LEVEL',
   'IAPEER_ON_ATTENTION',
   'IAPEER_SSH',
+  'IAPEER_HOST_NAME',
 ] as const;
 
 /**

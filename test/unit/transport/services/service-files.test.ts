@@ -60,11 +60,13 @@ describe('serviceEnv', () => {
       IAPEER_IDLE_TIMEOUT_S: '60',
     });
     expect(serviceEnv('launchd', { PATH: '/a' }, { home: '/h/.iapeer', userHome: '/h' })['LANG']).toBe('en_US.UTF-8');
-    // The notification command and the ssh client go with the daemon into its service.
+    // The notification command, the ssh client and this host's name go with the daemon into its service.
     const notify = '["sh", "-c", "notify-send -- \\"iapeer: $IAPEER_EVENT_IDENTITY\\""]';
-    const kept = serviceEnv('systemd', { PATH: '/a', IAPEER_ON_ATTENTION: notify, IAPEER_SSH: '/usr/local/bin/my-ssh' }, { home: '/h/.iapeer', userHome: '/h' });
+    const passed = { PATH: '/a', IAPEER_ON_ATTENTION: notify, IAPEER_SSH: '/usr/local/bin/my-ssh', IAPEER_HOST_NAME: 'laptop' };
+    const kept = serviceEnv('systemd', passed, { home: '/h/.iapeer', userHome: '/h' });
     expect(kept['IAPEER_ON_ATTENTION']).toBe(notify);
     expect(kept['IAPEER_SSH']).toBe('/usr/local/bin/my-ssh');
+    expect(kept['IAPEER_HOST_NAME']).toBe('laptop');
     expect(serviceEnv('launchd', { PATH: '/a', LANG: 'fr_FR.UTF-8' }, { home: '/h/.iapeer', userHome: '/h' })['LANG']).toBe('fr_FR.UTF-8');
   });
 });
