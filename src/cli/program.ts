@@ -269,7 +269,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
     const queue = program
       .command('queue')
       .description('messages waiting for delivery, and those set aside after failing too often')
-      .option('--json', 'print a JSON array (with --flush: {delivered, left})')
+      .option('--json', 'print a JSON array (with --flush: {delivered, forwarded, left})')
       .option('--flush', 'try to deliver the waiting messages now (waking down peers), then say what went and list what is left')
       .option('--host <host>', 'the queue of that host of hosts.json')
       .action((options: { json?: boolean; flush?: boolean; host?: string }, command: Command) =>

@@ -35,11 +35,12 @@ export async function queue(options: QueueOptions, { ctx, io }: Verb): Promise<v
     if (rows.length === 0) return printLine(io, 'no messages waiting');
     return printRows(io, rows, ctx.now().getTime());
   }
-  const { delivered, left } = await flushNow(ctx);
-  if (options.json) return printJson(io, { delivered, left });
+  const { delivered, forwarded, left } = await flushNow(ctx);
+  if (options.json) return printJson(io, { delivered, forwarded, left });
   for (const { id, identity, outcome } of delivered) {
     printLine(io, `${id}: ${deliveredPhrase(outcome, identity)}`);
   }
+  for (const { id, identity, there } of forwarded) printLine(io, `${id}: handed to ${identity} (${there} there)`);
   if (left.length > 0) return printRows(io, left, ctx.now().getTime());
-  printLine(io, delivered.length > 0 ? 'no messages left waiting' : 'no messages waiting');
+  printLine(io, delivered.length + forwarded.length > 0 ? 'no messages left waiting' : 'no messages waiting');
 }

@@ -54,6 +54,19 @@ describe('send <peer>@<host>', () => {
     expect((await headersInB()).filter((line) => line.includes(`id=${id}`))).toHaveLength(1);
   }, testTimeoutFor(60_000));
 
+  it('queue --flush hands what waits for a host to it once it answers', async () => {
+    const h1 = set.host('h1');
+    await h1.sshd.stop();
+    set.killMaster(home, 'h1');
+    const sent = JSON.parse((await home.run(['send', 'b@h1', '--message', 'flushed across', '--json'], { env: env() })).stdout) as { id: string; outcome: string };
+    expect(sent.outcome).toBe('queued');
+    await h1.sshd.start();
+    const flushed = await home.run(['queue', '--flush', '--json'], { env: env() });
+    expect(flushed.code).toBe(0);
+    expect(JSON.parse(flushed.stdout)).toMatchObject({ delivered: [], forwarded: [{ id: sent.id, identity: 'b@h1', there: 'delivered' }], left: [] });
+    expect((await headersInB()).filter((line) => line.includes(`id=${sent.id}`))).toHaveLength(1);
+  }, testTimeoutFor(60_000));
+
   it('waits in the local queue while the host is down, and the daemon forwards it when it answers', async () => {
     const h1 = set.host('h1');
     await h1.sshd.stop();

@@ -33,12 +33,13 @@ describe('queue --flush says what it delivered, and what is left', () => {
     expect(await home.run(['queue', '--flush'])).toMatchObject({ code: 0, stdout: 'no messages waiting\n' });
   });
 
-  it('as JSON: {delivered: [{id, identity, outcome}], left: [the rows of queue --json]}', async () => {
+  it('as JSON: {delivered: [{id, identity, outcome}], forwarded: [], left: [the rows of queue --json]}', async () => {
     const { forBob, forCarl } = await twoWaiting();
     const flushed = await home.run(['queue', '--flush', '--json']);
     expectOk(flushed);
     expect(JSON.parse(flushed.stdout)).toEqual({
       delivered: [{ id: forBob, identity: 'demo-bob', outcome: 'woken-delivered' }],
+      forwarded: [],
       left: [expect.objectContaining({ id: forCarl, identity: 'demo-carl', state: 'waiting' })],
     });
   });
