@@ -6,6 +6,7 @@ import { sendToMany } from '../../lifecycle/messages/send-many.js';
 import { isOnAnotherHost, sendToHost } from '../../lifecycle/messages/send-to-host.js';
 import { type SendResult, sendMessage } from '../../lifecycle/messages/send-message.js';
 import type { Verb } from '../context-from-env.js';
+import { readStdin } from '../read-stdin.js';
 import { deliveredPhrase, printJson, printLine, shown } from '../output.js';
 
 export interface SendOptions {
@@ -22,26 +23,14 @@ export interface SendOptions {
   readonly json?: boolean;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    // Past the limit, stop reading: the send refuses it (checkBodySize, in the envelope).
-    if (size > MAX_TEXT_BYTES + 4) break;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function bodyOf(options: SendOptions, cwd: string): Promise<string> {
   if ((options.message === undefined) === (options.messageFile === undefined)) {
     throw new UsageError('give exactly one of --message <text> and --message-file <file|->', 'EUSAGE');
   }
   if (options.message !== undefined) return options.message;
   const file = options.messageFile as string;
-  if (file === '-') return readStdin();
+  // Past the limit, reading stops: the send refuses it (checkBodySize, in the envelope).
+  if (file === '-') return readStdin(MAX_TEXT_BYTES + 4);
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
