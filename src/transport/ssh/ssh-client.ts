@@ -25,6 +25,8 @@ export interface SshResult {
 export interface SshCall {
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** Ends the call early: its ssh is ended, which ends the session there. */
+  readonly signal?: AbortSignal;
 }
 
 /** Where a piped call's output goes, as it comes. */
@@ -217,6 +219,7 @@ export class SshClient {
       extendEnv: false,
       reject: false,
       ...(call.timeoutMs === undefined ? {} : { timeout: call.timeoutMs }),
+      ...(call.signal === undefined ? {} : { cancelSignal: call.signal }),
       forceKillAfterDelay: 1000,
       ...(call.input === undefined ? { stdin: 'ignore' as const } : { input: call.input }),
       stripFinalNewline: false,

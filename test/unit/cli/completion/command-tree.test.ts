@@ -24,7 +24,7 @@ describe('commandTree of the iapeer program', () => {
   });
 
   it('has each verb’s flags as --help shows them, and not the hidden ones', () => {
-    expect(at(tree, 'list').flags.map((entry) => entry.names)).toEqual([['--json'], ['--help', '-h']]);
+    expect(at(tree, 'show').flags.map((entry) => entry.names)).toEqual([['--json'], ['--help', '-h']]);
     expect(tree.flags.map((entry) => entry.names[0])).toEqual(['--version', '--name', '--detach', '--help']);
     expect(flag(at(tree, 'completion'), '--words')).toBeUndefined();
     expect(flag(at(tree, 'add'), '--no-always-on')).toMatchObject({ names: ['--no-always-on'] });
