@@ -37,11 +37,12 @@ export const STARTED_MARKER = 'iapeer-remote-started';
 /**
  * `printf … >&2 && exec env IAPEER_HOME=… iapeer <args>`, every word quoted: what ssh is given
  * to run there. `env` sets the home whatever the login shell's syntax for a variable is.
+ * A call with a terminal (`ssh -t`) goes without the marker, which would be printed on it.
  */
-export function remoteCommandLine({ iapeer, home, args }: RemoteCommand): string {
+export function remoteCommandLine({ iapeer, home, args }: RemoteCommand, options: { marker?: boolean } = {}): string {
   const env = home === undefined ? [] : [`IAPEER_HOME=${quoteHome(home)}`];
-  const command = ['env', ...env, ...[...iapeer, ...args].map(quoteWord)].join(' ');
-  return `printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && exec ${command}`;
+  const command = `exec ${['env', ...env, ...[...iapeer, ...args].map(quoteWord)].join(' ')}`;
+  return options.marker === false ? command : `printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && ${command}`;
 }
 
 /**

@@ -113,7 +113,7 @@ export class SshClient {
 
   /** The argv of an interactive call (`ssh -t`), for a verb that hands the terminal over. */
   interactiveArgv(command: RemoteCommand): string[] {
-    return sshArgv(this.reach, remoteCommandLine(command), { tty: true });
+    return sshArgv(this.reach, remoteCommandLine(command, { marker: false }), { tty: true });
   }
 
   /**

@@ -75,6 +75,7 @@ describe('remoteCommandLine', () => {
     expect(remoteCommandLine({ iapeer: ['node', '/opt/my dir/cli.cjs'], home: '/srv/it\'s', args: ['send', 'a b'] })).toBe(
       `printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && exec env IAPEER_HOME='/srv/it'\\''s' node '/opt/my dir/cli.cjs' send 'a b'`,
     );
+    expect(remoteCommandLine({ iapeer: ['iapeer'], args: ['attach', 'boris'] }, { marker: false })).toBe('exec env iapeer attach boris');
     expect(remoteCommandLine({ iapeer: ['iapeer'], home: '~/.iapeer-b', args: [] })).toBe(`printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && exec env IAPEER_HOME="$HOME"/.iapeer-b iapeer`);
   });
 
