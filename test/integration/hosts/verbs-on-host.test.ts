@@ -120,6 +120,9 @@ describe('a verb on another host', () => {
       ['add', ['add', 'boris@h3', '--runtime', 'demo', '--cwd', '/srv/x']],
       ['log', ['log', '--peer', 'boris@h3']],
       ['list', ['list', '--host', 'h3']],
+      ['status', ['status', '--host', 'h3', '--json']],
+      ['queue', ['queue', '--host', 'h3']],
+      ...['restart', 'remove', 'peek', 'interrupt', 'compact'].map((verb): [string, string[]] => [verb, [verb, 'demo-boris@h3']]),
     ];
     for (const [verb, args] of cases) {
       expect(await run(args), args.join(' ')).toEqual({ code: 1, stdout: '', stderr: said.replace('%s', verb) });
