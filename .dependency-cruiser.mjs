@@ -36,7 +36,7 @@ export const LIFECYCLE_ROOMS = {
   sessions: ['context', 'log'],
   services: ['messages', 'sessions', 'context', 'log'],
   peers: ['services', 'messages', 'sessions', 'context', 'log'],
-  messages: ['sessions', 'context', 'log'],
+  messages: ['hosts', 'sessions', 'context', 'log'],
   supervise: ['messages', 'sessions', 'context', 'log'],
   doctor: ['supervise', 'messages', 'sessions', 'context', 'log'],
   hosts: ['context'],

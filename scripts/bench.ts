@@ -33,6 +33,9 @@
  *   sequential `tmux has-session` calls timed in the same run; the RSS of a real `daemon run`
  *   (with the node flags its OS service uses) on that fleet after warm-up and after 5,000
  *   ticks at a 10 ms interval.
+ * - hosts: `list --all-hosts --json` over 3 hosts × 50 identities each (loopback sshds, the masters
+ *   warm) and one host's `list --host`, against a local `list --json` of 50 in the same run; one
+ *   connection per host throughout. A row waits for `send peer@host` against a local `send`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -40,6 +43,7 @@ import { join } from 'node:path';
 import { daemonSection } from './bench/daemon.js';
 import { completionSection } from './bench/completion.js';
 import { hooksSection } from './bench/hooks.js';
+import { hostsSection } from './bench/hosts.js';
 import { type Results, type Row, type Section, repo } from './bench/kit.js';
 import { listSection, startSection } from './bench/list.js';
 import { addsSection, registrySection } from './bench/registry.js';
@@ -60,6 +64,7 @@ const SECTIONS: Record<string, Section> = {
   daemon: daemonSection,
   hooks: hooksSection,
   top: topSection,
+  hosts: hostsSection,
 };
 
 // `npm run bench -- daemon send` runs only those sections; no names runs them all.

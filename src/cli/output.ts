@@ -91,7 +91,8 @@ export function nearest(word: string, candidates: readonly string[]): string | u
 }
 
 /** A submitted message, as send and queue --flush tell it; `unverified` says nothing could confirm it arrived. */
-export function deliveredPhrase(outcome: 'delivered' | 'woken-delivered' | 'unverified', identity: string): string {
+export function deliveredPhrase(outcome: 'delivered' | 'woken-delivered' | 'unverified' | 'duplicate', identity: string): string {
+  if (outcome === 'duplicate') return `already held by ${identity}'s host: not delivered twice`;
   if (outcome === 'unverified') return `submitted to ${identity}, unverified: nothing on its screen could confirm it arrived`;
   return `${outcome === 'woken-delivered' ? 'woke and delivered to' : 'delivered to'} ${identity}`;
 }

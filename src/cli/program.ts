@@ -63,6 +63,20 @@ function withoutHost(command: Command): string[] {
   return givenOptions(command).filter((word) => !word.startsWith('--host='));
 }
 
+/**
+ * `list` and `status`: this machine (`local`), one host (`--host <h>`: the verb there, its
+ * output as it is), or every host merged (`--all-hosts`, a bundle of its own: the local verb
+ * loads no ssh code).
+ */
+function whichHosts(run: VerbRunner, command: Command, options: { host?: string; allHosts?: boolean }, local: () => Promise<void>, allHosts: () => Promise<void>): Promise<void> {
+  const verb = commandPath(command)[0] ?? 'iapeer';
+  if (options.host !== undefined && options.allHosts === true) {
+    throw new UsageError(`--host asks one host, --all-hosts every host: give one (see: iapeer ${verb} --help)`);
+  }
+  if (options.host !== undefined) return runOnHost(run, command, { host: options.host }, { options: withoutHost(command) });
+  return options.allHosts === true ? allHosts() : local();
+}
+
 /** What a verb's <peer> and [runtime] arguments take, the same in every verb's help. */
 const PEER = 'a peer, e.g. boris, or one of its identities, e.g. claude-boris';
 const RUNTIME = 'one of the peer’s runtimes (default: its first; not needed after an identity)';
@@ -91,10 +105,15 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('one row per peer and runtime: state, idle time, messages waiting, description')
       .option('--json', 'print a JSON array')
       .option('--host <host>', 'the peers of that host of hosts.json')
-      .action((options: { json?: boolean; host?: string }, command: Command) =>
-        options.host !== undefined
-          ? runOnHost(run, command, { host: options.host }, { options: withoutHost(command) })
-          : run('list', invoke(import('./commands/list.js'), (m, verb) => m.list({ json: options.json === true }, verb))),
+      .option('--all-hosts', 'the peers of this host and of every host of hosts.json, with their host (one that does not answer: unreachable)')
+      .action((options: { json?: boolean; host?: string; allHosts?: boolean }, command: Command) =>
+        whichHosts(
+          run,
+          command,
+          options,
+          () => run('list', invoke(import('./commands/list.js'), (m, verb) => m.list({ json: options.json === true }, verb))),
+          () => run('list', invoke(import('./commands/list-all-hosts.js'), (m, verb) => m.listAllHosts({ json: options.json === true }, verb))),
+        ),
       ),
 
   start: (program, run) =>
@@ -244,6 +263,15 @@ const VERBS: Readonly<Record<string, Declare>> = {
         run('send', invoke(import('./commands/send.js'), (m, verb) => m.send({ ...options, targets }, verb))),
       ),
 
+  receive: (program, run) =>
+    program
+      .command('receive', { hidden: true })
+      .description('take a message another host’s iapeer sends over ssh (JSON on stdin); what send <peer>@<host> runs there')
+      .option('--json', 'print {id, target, identity, outcome}')
+      .action((options: { json?: boolean }) =>
+        run('receive', invoke(import('./commands/receive.js'), (m, verb) => m.receive({ json: options.json === true }, verb))),
+      ),
+
   queue: (program, run) => {
     const queue = program
       .command('queue')
@@ -286,10 +314,15 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .description('is the daemon running, when did it last tick, how many peers are in each state, how many messages wait')
       .option('--json', 'print one JSON document')
       .option('--host <host>', 'the status of that host of hosts.json')
-      .action((options: { json?: boolean; host?: string }, command: Command) =>
-        options.host !== undefined
-          ? runOnHost(run, command, { host: options.host }, { options: withoutHost(command) })
-          : run('status', invoke(import('./commands/status.js'), (m, verb) => m.status({ json: options.json === true }, verb))),
+      .option('--all-hosts', 'the status of this host and of every host of hosts.json, a row (a JSON document) each')
+      .action((options: { json?: boolean; host?: string; allHosts?: boolean }, command: Command) =>
+        whichHosts(
+          run,
+          command,
+          options,
+          () => run('status', invoke(import('./commands/status.js'), (m, verb) => m.status({ json: options.json === true }, verb))),
+          () => run('status', invoke(import('./commands/status-all-hosts.js'), (m, verb) => m.statusAllHosts({ json: options.json === true }, verb))),
+        ),
       ),
 
   log: (program, run) =>
@@ -419,7 +452,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
 };
 
 /** Every verb, in the order the help lists them. */
-export const VERB_NAMES: readonly string[] = Object.keys(VERBS);
+/** Verbs iapeer runs for itself on another host, not for people: left out of help, suggestions and completion. */
+const HIDDEN_VERBS: ReadonlySet<string> = new Set(['receive']);
+
+export const VERB_NAMES: readonly string[] = Object.keys(VERBS).filter((name) => !HIDDEN_VERBS.has(name));
 
 export function isVerb(word: string): boolean {
   return Object.hasOwn(VERBS, word);
@@ -478,7 +514,7 @@ export function buildProgram(run: VerbRunner, version: string, verb?: string): C
       return run(
         runtime,
         invoke(import('./commands/launch.js'), (m, verb) =>
-          m.launch({ runtime, name: options.name, detach: options.detach === true, extra, verbs: VERB_NAMES }, verb),
+          m.launch({ runtime, name: options.name, detach: options.detach === true, extra, verbs: Object.keys(VERBS) }, verb),
         ),
       );
     });

@@ -1,7 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import * as z from 'zod/mini';
 import { ConfigError } from './errors.js';
 import { MAX_IDLE_TIMEOUT_SEC } from './limits.js';
+import { HOST_PATTERN, LOCAL_HOST, hostNameFrom } from './names.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,6 +17,8 @@ export interface Config {
   readonly tmuxBin: string;
   /** The OpenSSH client for other hosts (`IAPEER_SSH`); a wrapper script may add options. */
   readonly sshBin: string;
+  /** This machine's name on other hosts (`IAPEER_HOST_NAME`, else from its host name): the origin in the `from` of a message that crossed. */
+  readonly hostName: string;
   /** The caller's identity when running inside a session (`PEER_IDENTITY`), unvalidated. */
   readonly peerIdentity: string | undefined;
   readonly superviseIntervalMs: number;
@@ -70,6 +74,8 @@ function argvOf(text: string): readonly string[] | undefined {
   return Object.freeze(value);
 }
 
+const hostName = z.string().check(z.refine((text) => HOST_PATTERN.test(text) && text !== LOCAL_HOST));
+
 const argvJson = z.pipe(
   z.string().check(z.refine((text) => argvOf(text) !== undefined)),
   z.transform((text) => argvOf(text) ?? []),
@@ -107,6 +113,8 @@ export function loadConfig(env: Env, homeDir: string | undefined): Config {
     sockDir: read(env, 'IAPEER_SOCK_DIR', absolutePath, 'an absolute path') ?? join(home, 'sock'),
     tmuxBin: read(env, 'IAPEER_TMUX', nonEmptyWord, 'a tmux binary name or path') ?? 'tmux',
     sshBin: read(env, 'IAPEER_SSH', nonEmptyWord, 'an ssh binary name or path') ?? 'ssh',
+    hostName:
+      read(env, 'IAPEER_HOST_NAME', hostName, 'a host name: 1-32 of a-z, 0-9 and -, starting with a letter or digit, not "local"') ?? hostNameFrom(hostname()),
     peerIdentity: env['PEER_IDENTITY'] === '' ? undefined : env['PEER_IDENTITY'],
     superviseIntervalMs:
       read(env, 'IAPEER_SUPERVISE_INTERVAL_MS', integerIn(10, 86_400_000), 'whole milliseconds from 10 to 86400000') ??

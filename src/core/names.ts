@@ -113,3 +113,18 @@ export function splitHost(value: string): HostTarget {
   }
   return { name, host: host === LOCAL_HOST ? undefined : host };
 }
+
+/**
+ * This machine's name as other hosts know it, from its host name: the first label, lower
+ * case, other characters folded to '-', cut to 32. What no host name can give (or `local`,
+ * which means "this machine" everywhere) is `host`.
+ */
+export function hostNameFrom(systemName: string): string {
+  const folded = (systemName.split('.')[0] ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 32)
+    .replace(/-+$/, '');
+  return HOST_PATTERN.test(folded) && folded !== LOCAL_HOST ? folded : 'host';
+}

@@ -23,6 +23,8 @@ export interface Paths {
   /** The unix socket the running daemon listens on (one daemon per home); never an identity's name. */
   readonly daemonSocket: string;
   readonly queueDir: string;
+  /** Ids of messages that came from other hosts, kept so that a retry is known (`duplicate`). */
+  readonly receivedDir: string;
   readonly sockDir: string;
 }
 
@@ -40,6 +42,7 @@ export function pathsFor(config: Pick<Config, 'home' | 'sockDir'>): Paths {
     daemonState: join(home, 'daemon.json'),
     daemonSocket: join(config.sockDir, 'daemon.sock'),
     queueDir: join(home, 'queue'),
+    receivedDir: join(home, 'received'),
     sockDir: config.sockDir,
   });
 }

@@ -9,6 +9,7 @@ import type { AppContext } from '../lifecycle/context/app-context.js';
 import { fleetStatus } from '../lifecycle/sessions/fleet-status.js';
 import { callerIdentity, selfFresh } from '../lifecycle/sessions/self-fresh.js';
 import { sendMessage } from '../lifecycle/messages/send-message.js';
+import { isOnAnotherHost, sendToHost } from '../lifecycle/messages/send-to-host.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { AnsweringTransport } from './answering-transport.js';
 import { answer } from './tool-result.js';
@@ -29,7 +30,7 @@ const MAX_ATTACHMENTS = 32;
 const MAX_PATH_CHARS = 4096;
 
 const sendShape = {
-  to: z.string().check(z.minLength(1), z.maxLength(MAX_TARGET_CHARS), z.describe('a peer name (its live runtime, else its first) or an identity such as claude-boris')),
+  to: z.string().check(z.minLength(1), z.maxLength(MAX_TARGET_CHARS), z.describe('a peer name (its live runtime, else its first), an identity such as claude-boris, or either on another host: boris@build')),
   message: z.string().check(z.describe('the message, at most 256 KiB')),
   topic: z.optional(
     z
@@ -89,14 +90,16 @@ export function createMcpServer(ctx: AppContext, options: McpServerOptions = {})
     {
       description:
         'Send a message to another peer, from you. A down peer is woken; a stopped or blocked one is refused. ' +
-        'The outcome is delivered, woken-delivered, unverified (submitted, but nothing could confirm it arrived), or queued (the daemon delivers it later).',
+        'To a peer on another host, name it <peer>@<host> (a host of hosts.json); it arrives from <you>@<this host>. ' +
+          'The outcome is delivered, woken-delivered, unverified (submitted, but nothing could confirm it arrived), or queued (the daemon delivers it later).',
       inputSchema: sendShape,
       annotations: { destructiveHint: false, openWorldHint: false },
     },
     ({ to, message, topic, attachments }) =>
       answer(async () => {
         const from = callerIdentity(ctx);
-        const result = await sendMessage(ctx, { target: to, body: message, from, topic, attachments: attachments ?? [] });
+        const input = { target: to, body: message, from, topic, attachments: attachments ?? [] };
+        const result = await (isOnAnotherHost(to) ? sendToHost(ctx, input) : sendMessage(ctx, input));
         return {
           id: result.id,
           identity: result.identity,

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { controlDirFor } from '../../src/transport/ssh/control-dir.js';
 import { CLI, type TestHome } from './cli.js';
 import { type Sshd, startSshd } from './sshd.js';
+import { controlDirFor, controlPathOf } from '../../src/transport/ssh/control-dir.js';
 
 /** One "host" of a test: this machine over an sshd of its own, with an IAPEER_HOME of its own. */
 export interface TestHost {
@@ -22,10 +22,14 @@ export interface TestHosts {
   readonly sshBin: string;
   /** Writes `hosts.json` into a home naming every host of the set (or those named). */
   writeHostsFile(into: TestHome, names?: readonly string[]): Promise<void>;
+  /** The control socket a home's iapeer uses for a host of the set. */
+  controlPath(from: TestHome, name: string): string;
   /**
-   * Ends the ssh masters of every home given a hosts.json (they would outlive the test by their
-   * ControlPersist), stops every sshd and deletes its directory (the homes are the caller's).
+   * Ends a home's master to a host as a dead link would (SIGKILL, its socket left behind):
+   * with the sshd stopped, nothing then carries a call there.
    */
+  killMaster(from: TestHome, name: string): void;
+  /** Stops every sshd and deletes its directory (the homes are the caller's to clean up). */
   cleanup(): Promise<void>;
 }
 
@@ -62,8 +66,12 @@ export async function startHosts(
   const config = ['Host *', ...sshds.map((sshd) => `  IdentityFile ${join(sshd.dir, 'client_key')}`), '  IdentitiesOnly yes', `  UserKnownHostsFile ${join(first.dir, 'all_known_hosts')}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes', ''];
   await writeFile(join(first.dir, 'all_ssh_config'), config.join('\n'));
   const sshBin = join(first.dir, 'ssh-all');
-  const callers = new Set<TestHome>();
   await writeFile(sshBin, `#!/bin/sh\nexec ssh -F '${join(first.dir, 'all_ssh_config')}' "$@"\n`, { mode: 0o755 });
+  const controlPath = (from: TestHome, name: string): string => {
+    const host = hosts.find((one) => one.name === name);
+    if (host === undefined) throw new Error(`no test host ${name}`);
+    return controlPathOf(controlDirFor(from.sockDir, process.getuid?.() ?? 0), name, host.entry.ssh);
+  };
   return {
     hosts,
     host: (name) => {
@@ -72,27 +80,23 @@ export async function startHosts(
       return found;
     },
     sshBin,
+    controlPath,
+    killMaster: (from, name) => {
+      const socket = controlPath(from, name);
+      try {
+        execFileSync('pkill', ['-KILL', '-f', `ControlPath=${socket}`], { stdio: 'ignore' });
+      } catch {
+        // No master: nothing to end.
+      }
+    },
     writeHostsFile: async (into, only) => {
-      callers.add(into);
       const entries = Object.fromEntries(hosts.filter((host) => only === undefined || only.includes(host.name)).map((host) => [host.name, host.entry]));
       await writeFile(join(into.home, 'hosts.json'), JSON.stringify({ hosts: entries }), { mode: 0o600 });
     },
     // The first sshd's directory holds the shared wrapper: it goes last.
     cleanup: async () => {
-      await Promise.all([...callers].map((caller) => endMasters(sshBin, caller)));
       await Promise.all(sshds.slice(1).map((sshd) => sshd.cleanup()));
       await first.cleanup();
     },
   };
-}
-
-/** `ssh -O exit` on each control socket of a home: its masters end now, not a ControlPersist later. */
-async function endMasters(sshBin: string, home: TestHome): Promise<void> {
-  const dir = controlDirFor(home.sockDir, process.getuid?.() ?? 0);
-  const sockets = (await readdir(dir).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{40}$/.test(name));
-  await Promise.all(
-    sockets.map(
-      (name) => new Promise((resolve) => execFile(sshBin, ['-o', `ControlPath=${join(dir, name)}`, '-O', 'exit', 'x'], { timeout: 5000 }, resolve)),
-    ),
-  );
 }

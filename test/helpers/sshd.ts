@@ -37,6 +37,7 @@ export interface Sshd {
   readonly target: string;
   /** Established TCP connections to this server right now. */
   connections(): number;
+  /** Stops it and ends the connections it served (a master on one dies with it). */
   stop(): Promise<void>;
   /** Starts it again on the same port, keys and config. */
   start(): Promise<void>;
@@ -79,7 +80,8 @@ export async function startSshd(options: { maxSessions?: number } = {}): Promise
   for (const key of ['host_key', 'client_key']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', key, '-f', join(dir, key)]);
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')), { mode: 0o600 });
   // Run as root, sshd wants its privilege separation directory, as its service would make it.
-  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) await mkdir('/run/sshd', { mode: 0o755 });
+  // recursive: two servers started at once both find it missing; the second must not fail.
+  if (process.getuid?.() === 0) await mkdir('/run/sshd', { mode: 0o755, recursive: true });
   const port = await freePort();
   const config = [
     'ListenAddress 127.0.0.1',
@@ -130,10 +132,15 @@ export async function startSshd(options: { maxSessions?: number } = {}): Promise
   const stop = async () => {
     const running = child;
     child = undefined;
-    if (running === undefined || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGTERM');
-    await exited;
+    if (running !== undefined && running.exitCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      await exited;
+    }
+    // A stopped listener leaves the connections it accepted up, and a control master on one
+    // would go on answering: end them, as a host that goes down does.
+    for (const pid of servingPids(port)) killQuietly(pid);
+    await waitFor(() => establishedTo(port) === 0, `no connection left to port ${port}`, scaled(15_000));
   };
   await start();
   return {
@@ -149,6 +156,20 @@ export async function startSshd(options: { maxSessions?: number } = {}): Promise
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The processes serving the established connections to this port (the server side of each). */
+function servingPids(port: number): number[] {
+  const out = execFileSync('ss', ['-Htnp', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
+  return [...new Set([...out.matchAll(/pid=(\d+)/g)].map((match) => Number(match[1])))];
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
 }
 
 /** Established TCP connections whose remote end is this port (the client side of each). */

@@ -3,34 +3,54 @@ import { readRegistry } from '../../registry/read-registry.js';
 import type { Verb } from '../context-from-env.js';
 import { colorizer, formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
 
-const STATE_COLOURS = { live: 32, down: 90, stopped: 33, blocked: 31 } as const;
+const STATE_COLOURS: Partial<Record<string, number>> = { live: 32, down: 90, stopped: 33, blocked: 31, unreachable: 31 };
 /** An agent waiting on a human stands out (bold red); the others stay quiet. */
 const ACTIVITY_COLOURS: Partial<Record<string, number | string>> = { 'needs-input': '1;31', unknown: 90 };
+
+export const LIST_HEADER = ['PEER', 'RUNTIME', 'STATE', 'ACTIVITY', 'IDLE', 'WAITING', 'DESCRIPTION'] as const;
+
+/** What a row of the table shows: one of this host's, or one another host's `list --json` gave. */
+export interface TableRow {
+  readonly personality: string;
+  readonly runtime: string;
+  readonly state: string;
+  readonly activity?: string | null;
+  readonly idleSeconds?: number | null;
+  readonly waiting?: number;
+  readonly description?: string;
+}
+
+export type Paint = (code: number | string, text: string) => string;
 
 export async function list(options: { json: boolean }, { ctx, io }: Verb): Promise<void> {
   const rows = await fleetStatus(ctx, readRegistry(ctx.paths.registry));
   if (options.json) return printJson(io, rows);
   if (rows.length === 0) return printLine(io, 'no peers yet: add one with iapeer add <peer> --runtime <runtime>');
   const paint = colorizer(io, ctx.config.noColor);
-  printLine(
-    io,
-    formatTable(
-      ['PEER', 'RUNTIME', 'STATE', 'ACTIVITY', 'IDLE', 'WAITING', 'DESCRIPTION'],
-      rows.map((row) => [
-        row.personality,
-        row.runtime,
-        paint(STATE_COLOURS[row.state], row.state),
-        activityCell(row.activity, paint),
-        formatDuration(row.idleSeconds),
-        row.waiting === 0 ? '-' : String(row.waiting),
-        shown(row.description.replace(/\s+/g, ' ')),
-      ]),
-    ),
-  );
+  printLine(io, formatTable(LIST_HEADER, rows.map((row) => listCells(row, paint))));
 }
 
-function activityCell(activity: string | null, paint: (code: number | string, text: string) => string): string {
+/** One row's cells, under LIST_HEADER. */
+export function listCells(row: TableRow, paint: Paint): string[] {
+  const waiting = row.waiting ?? 0;
+  return [
+    shown(row.personality),
+    shown(row.runtime),
+    stateCell(row.state, paint),
+    activityCell(row.activity ?? null, paint),
+    formatDuration(row.idleSeconds ?? null),
+    waiting === 0 ? '-' : String(waiting),
+    shown((row.description ?? '').replace(/\s+/g, ' ')),
+  ];
+}
+
+export function stateCell(state: string, paint: Paint): string {
+  const colour = STATE_COLOURS[state];
+  return colour === undefined ? shown(state) : paint(colour, state);
+}
+
+function activityCell(activity: string | null, paint: Paint): string {
   if (activity === null) return '-';
   const colour = ACTIVITY_COLOURS[activity];
-  return colour === undefined ? activity : paint(colour, activity);
+  return colour === undefined ? shown(activity) : paint(colour, activity);
 }

@@ -9,7 +9,7 @@ import { formatDuration, printJson, printLine, shown } from '../output.js';
  * `stopped` is a clean stop recorded in daemon.json; `running` and `stale` come from its owner
  * pid; `not-running` means it never ran here.
  */
-function daemonJson(daemon: DaemonStatus): Record<string, unknown> {
+function daemonJson(daemon: DaemonStatus): { state: string } & Record<string, unknown> {
   if (daemon.kind === 'never-ran') return { state: 'not-running' };
   if (daemon.kind === 'unreadable') return { state: 'unreadable', problem: daemon.problem };
   const { pid, startedAt, version, lastTickAt, tickMs, ticks } = daemon.state;
@@ -53,8 +53,13 @@ export async function status(options: { readonly json: boolean }, { ctx, io }: V
   if ('problem' in report.peers) throw report.peers.error;
 }
 
+/** What `status --json` prints. */
+export function statusJson(report: StatusReport): { daemon: { state: string } & Record<string, unknown>; peers: Record<string, unknown>; queue: StatusReport['queue'] } {
+  return { daemon: daemonJson(report.daemon), peers: peersJson(report.peers), queue: report.queue };
+}
+
 function render(options: { readonly json: boolean }, io: Io, report: StatusReport, nowMs: number): void {
-  if (options.json) return printJson(io, { daemon: daemonJson(report.daemon), peers: peersJson(report.peers), queue: report.queue });
+  if (options.json) return printJson(io, statusJson(report));
   const { queue } = report;
   const { peers } = report;
   const fleet =

@@ -1,6 +1,7 @@
 import type { Config } from '../../core/config.js';
 import { type Paths, pathsFor } from '../../core/paths.js';
 import { QueueStore } from '../../transport/queue/queue-store.js';
+import { ReceivedIds } from '../../transport/queue/received-ids.js';
 import { LifecycleLog } from '../log/lifecycle-log.js';
 
 /**
@@ -15,6 +16,8 @@ export interface AppContext {
   readonly log: LifecycleLog;
   /** The durable message queue (`queue/`). */
   readonly queue: QueueStore;
+  /** The ids of messages taken from other hosts (`received/`). */
+  readonly received: ReceivedIds;
   /** Environment handed to child processes (tmux, runtimes), without tmux's own variables. */
   readonly childEnv: Readonly<Record<string, string>>;
   /** The node binary running iapeer, used to start the built-in demo runtime. */
@@ -69,6 +72,7 @@ export function createContext(input: ContextInput): AppContext {
     now,
     log,
     queue: new QueueStore(paths.queueDir),
+    received: new ReceivedIds(paths.receivedDir),
     childEnv: Object.freeze(childEnvOf(input.env)),
     nodeBin: input.nodeBin,
     ...(input.notice ? { notice: input.notice } : {}),

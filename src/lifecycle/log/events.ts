@@ -49,12 +49,18 @@ export type LifecycleEvent =
         | 'set-aside'
         | 'refused'
         | 'dropped'
-        | 'requeued';
+        | 'requeued'
+        /** Another host sent an id this host holds already: not taken twice. */
+        | 'duplicate'
+        /** Handed to another host's iapeer (`there`: what that host did with it). */
+        | 'forwarded';
       /** How the delivery was confirmed; `none` on every line that is no confirmed delivery. */
       confirmed: DeliverConfirmation;
       reason?: string;
       /** For the operator's drop and retry (`iapeer queue drop|retry`): where the message was. */
       was?: 'waiting' | 'set-aside';
+      /** For a message forwarded to another host: that host's outcome (delivered, queued, duplicate, …). */
+      there?: string;
     }
   | { ev: 'daemon'; action: 'start' | 'stop'; pid: number }
   /** An identity waits on a human (`reason`, the runtime's words in `msg`), once per episode; `action=cleared` when it ends. */
@@ -80,6 +86,7 @@ export const FIELD_ORDER = [
   'reason',
   'outcome',
   'confirmed',
+  'there',
   'exit',
   'deaths',
   'window',

@@ -6,7 +6,9 @@ import { readRegistry } from '../../registry/read-registry.js';
 import type { PeerRecord, Registry } from '../../registry/schema.js';
 import { deliverText } from '../../transport/screen/deliver-text.js';
 import type { QueuedMessage } from '../../transport/queue/queue-store.js';
-import { CANNOT_START_RETRY_MS, DRAFT_RETRY_MS, nextAttemptAt, shouldSetAside } from '../../transport/queue/queue-policy.js';
+import { isRemoteQueue } from '../../transport/queue/crossing.js';
+import { CANNOT_START_RETRY_MS, DRAFT_RETRY_MS } from '../../transport/queue/queue-policy.js';
+import { failed, setAside } from './failed-attempt.js';
 import { type DeliveredHow, deliveredHow } from './delivered-how.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import type { AppContext } from '../context/app-context.js';
@@ -80,7 +82,8 @@ export interface FlushOptions {
  * message that keeps failing is set aside (kept, logged). `wake: false` leaves down peers be.
  */
 export async function flushQueue(ctx: AppContext, options: FlushOptions = {}): Promise<FlushReport> {
-  const identities = options.identities ?? (await ctx.queue.identities());
+  // A queue for another host is forwarded (forward-queue.ts), never delivered here.
+  const identities = options.identities ?? (await ctx.queue.identities()).filter((name) => !isRemoteQueue(name));
   const delivered = new Map<string, Delivered>();
   const waiting = new Map<string, string>();
   const cannotStart = new Map<string, CannotStart>();
@@ -249,16 +252,4 @@ async function waitForFix(ctx: AppContext, message: QueuedMessage, reason: strin
   await ctx.queue.write({ ...message, lastError: reason, nextAttemptAt: new Date(ctx.now().getTime() + CANNOT_START_RETRY_MS).toISOString() });
   if (newEpisode) await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', confirmed: 'none', reason });
   return newEpisode;
-}
-
-async function failed(ctx: AppContext, message: QueuedMessage, why: string): Promise<void> {
-  const attempts = message.attempts + 1;
-  if (shouldSetAside(attempts)) return setAside(ctx, { ...message, attempts }, why);
-  await ctx.queue.write({ ...message, attempts, lastError: why, nextAttemptAt: nextAttemptAt(attempts, ctx.now().getTime()).toISOString() });
-  await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'retry-later', confirmed: 'none', reason: why });
-}
-
-async function setAside(ctx: AppContext, message: QueuedMessage, why: string): Promise<void> {
-  await ctx.queue.setAside(message, why);
-  await ctx.log.write({ ev: 'deliver', identity: message.identity, id: message.id, outcome: 'set-aside', confirmed: 'none', reason: why });
 }

@@ -3,6 +3,7 @@ import { formatIdentity } from '../../core/names.js';
 import { mapLimited } from '../../core/process/parallel.js';
 import { findIdentity } from '../../registry/peers.js';
 import type { AppContext } from '../context/app-context.js';
+import { checkRemoteTarget, isOnAnotherHost, sendToHost } from './send-to-host.js';
 import { type SendInput, type SendResult, checkSend, resolveChecked, sendChecked } from './send-message.js';
 
 export interface SendManyInput extends Omit<SendInput, 'target'> {
@@ -38,17 +39,30 @@ export async function sendToMany(ctx: AppContext, input: SendManyInput): Promise
     if (input.targets.length === 0) throw new UsageError('name at least one target, or use --all');
     words = input.targets;
   }
-  const resolved = await mapLimited(words, PARALLEL_SENDS, async (target) => ({ target, ...(await resolveChecked(checked, target)) }));
+  // Targets on other hosts are checked here as far as this host can (the name, the host), then handed to them.
+  const elsewhere = [...new Set(words.filter(isOnAnotherHost))];
+  for (const target of elsewhere) checkRemoteTarget(ctx, { target, attachments: input.attachments ?? [] });
+  const here = words.filter((word) => !isOnAnotherHost(word));
+  const resolved = await mapLimited(here, PARALLEL_SENDS, async (target) => ({ target, ...(await resolveChecked(checked, target)) }));
   const once = new Map<string, (typeof resolved)[number]>();
   for (const one of resolved) {
     const identity = formatIdentity({ runtime: one.runtime, personality: one.peer.personality });
     if (!once.has(identity)) once.set(identity, one);
   }
-  return mapLimited([...once], PARALLEL_SENDS, async ([identity, one]): Promise<SentTo> => {
+  const local = mapLimited([...once], PARALLEL_SENDS, async ([identity, one]): Promise<SentTo> => {
     try {
       return { target: one.target, identity, ok: true, result: await sendChecked(checked, one.target, one) };
     } catch (error) {
       return { target: one.target, identity, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
     }
   });
+  const remote = mapLimited(elsewhere, PARALLEL_SENDS, async (target): Promise<SentTo> => {
+    try {
+      const result = await sendToHost(ctx, { ...input, target });
+      return { target, identity: result.identity, ok: true, result };
+    } catch (error) {
+      return { target, identity: target, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  });
+  return [...(await local), ...(await remote)];
 }

@@ -31,12 +31,14 @@ export interface SendResult {
   readonly id: string;
   readonly target: string;
   readonly identity: string;
-  readonly outcome: 'delivered' | 'woken-delivered' | 'unverified' | 'queued';
+  /** `duplicate`: another host sent this id again, and this host already holds it. */
+  readonly outcome: 'delivered' | 'woken-delivered' | 'unverified' | 'queued' | 'duplicate';
   /** Why a queued message is waiting. */
   readonly reason?: string;
 }
 
-function senderOf(ctx: AppContext, registry: Registry, from: string | undefined): string {
+/** Who a message is from: `--from` (a registered identity or operator), else the caller's session, else operator. */
+export function senderOf(ctx: AppContext, registry: Registry, from: string | undefined): string {
   if (from !== undefined) {
     if (from === OPERATOR || findIdentity(registry, from)) return from;
     throw new UsageError(`from ${JSON.stringify(from.slice(0, 80))} is not a registered identity (e.g. claude-boris; see iapeer list) nor ${OPERATOR}`, 'EINVALIDFROM');
@@ -127,19 +129,33 @@ export async function resolveChecked(checked: CheckedSend, target: string): Prom
   return resolved;
 }
 
-/** The send to one resolved target, with a message id of its own. */
-export async function sendChecked(checked: CheckedSend, target: string, { peer, runtime }: { peer: PeerRecord; runtime: string }): Promise<SendResult> {
+/**
+ * The send to one resolved target, with a message id of its own, or, for a message from
+ * another host (`arrival`), the id it came with: one this host already holds is a duplicate,
+ * answered as such before anything else is looked at (the first try may have been taken
+ * before the peer was stopped), and nothing is pasted or queued again.
+ */
+export async function sendChecked(
+  checked: CheckedSend,
+  target: string,
+  { peer, runtime }: { peer: PeerRecord; runtime: string },
+  arrival?: { readonly id: string },
+): Promise<SendResult> {
   const { ctx, from, topic, attachments } = checked;
   const identity = formatIdentity({ runtime, personality: peer.personality });
   // Held from the read to the delivery: no other delivery changes the identity in between.
   return lockDelivery(ctx, identity, async () => {
+    if (arrival !== undefined && ((await ctx.received.holds(arrival.id)) || (await ctx.queue.locate(arrival.id)) !== undefined)) {
+      await ctx.log.write({ ev: 'deliver', identity, id: arrival.id, outcome: 'duplicate', confirmed: 'none', reason: `${from} sent it again` });
+      return { id: arrival.id, target, identity, outcome: 'duplicate' };
+    }
     const markers = readMarkers(stateDirOf(ctx.paths, identity));
     if (markers.blocked || markers.stopped) {
       const state = markers.blocked ? 'blocked' : 'stopped';
       throw new RefusedError(`${identity} is ${state}: nothing was sent or queued; start it first: iapeer start ${peer.personality} ${runtime}`, 'ENOTWAKEABLE');
     }
     const now = ctx.now();
-    const id = newMessageId(now.getTime());
+    const id = arrival?.id ?? newMessageId(now.getTime());
     const text = formatEnvelope({ from, topic, id, body: checked.body, attachments });
     // Stored first: if this process dies mid-delivery, the daemon finishes the job.
     const message = newQueuedMessage({ id, identity, from, topic, text }, now);
@@ -150,6 +166,8 @@ export async function sendChecked(checked: CheckedSend, target: string, { peer, 
       if (errnoCode(error) === 'EQUEUEFULL') await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', confirmed: 'none', reason: 'queue full' });
       throw error;
     }
+    // Known from here on: a retry that comes while this one is still delivering waits for the lock, then is a duplicate.
+    if (arrival !== undefined) await ctx.received.mark(id, now.getTime());
     const down = checked.noWake && (await ctx.sessions.inspect(identity)).state !== 'live';
     const report = down
       ? undefined
@@ -160,6 +178,7 @@ export async function sendChecked(checked: CheckedSend, target: string, { peer, 
     if (stuck) {
       // Waiting cannot cure it: refused like a send to a stopped peer, and taken back out of the queue.
       await ctx.queue.remove(message);
+      if (arrival !== undefined) await ctx.received.unmark(id);
       await ctx.log.write({ ev: 'deliver', identity, id, outcome: 'refused', confirmed: 'none', reason: stuck.reason });
       throw new RefusedError(`nothing was sent or queued: ${identity} cannot start: ${stuck.reason}`, stuck.error.code, { cause: stuck.error });
     }

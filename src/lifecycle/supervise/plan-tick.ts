@@ -1,5 +1,6 @@
 import { tryParseIdentity } from '../../core/names.js';
 import type { Markers } from '../../registry/markers.js';
+import { isRemoteQueue } from '../../transport/queue/crossing.js';
 import type { ActivityVerdict } from '../sessions/activity.js';
 import { eagerRelaunchAt } from '../sessions/crash-guard.js';
 import { lastSpawnUnaccounted } from '../sessions/session-accounting.js';
@@ -52,7 +53,9 @@ export type Decision =
   | { readonly kind: 'reap-orphan'; readonly identity: string }
   | { readonly kind: 'relaunch'; readonly identity: string }
   /** Deliver its queue; `wake` brings a down warm peer up for it. */
-  | { readonly kind: 'flush'; readonly identity: string; readonly wake: boolean };
+  | { readonly kind: 'flush'; readonly identity: string; readonly wake: boolean }
+  /** Hand the messages waiting for a target on another host (`boris@build`) to that host. */
+  | { readonly kind: 'forward'; readonly identity: string };
 
 /**
  * How long a live identity has been idle, in seconds; undefined when it is not (busy, or
@@ -105,7 +108,8 @@ export function isOrphanSocket(socket: SocketFacts, registered: boolean, registr
  * identity is reaped, relaunched or flushed, at most one of them per tick; what follows
  * (a relaunch after a death, a reap after a delivery) waits for a later tick, which then
  * sees the result. Messages waiting for an identity with no record are flushed, which sets
- * them aside (kept); without a `peers.json` they are left where they are.
+ * them aside (kept); without a `peers.json` they are left where they are. Messages waiting
+ * for another host are forwarded, registry or not.
  */
 export function planTick(facts: TickFacts): Decision[] {
   const registered = new Set(facts.identities.map((one) => one.identity));
@@ -114,10 +118,10 @@ export function planTick(facts: TickFacts): Decision[] {
   const orphans = facts.sockets
     .filter((socket) => free(socket.name) && isOrphanSocket(socket, registered.has(socket.name), facts.registryPresent))
     .map((socket): Decision => ({ kind: 'reap-orphan', identity: socket.name }));
+  const waiting = [...facts.queued].filter(([identity, depth]) => depth > 0 && !registered.has(identity) && free(identity)).map(([identity]) => identity);
+  const forwards = waiting.filter(isRemoteQueue).map((identity): Decision => ({ kind: 'forward', identity }));
   const strays = facts.registryPresent
-    ? [...facts.queued]
-        .filter(([identity, depth]) => depth > 0 && !registered.has(identity) && free(identity))
-        .map(([identity]): Decision => ({ kind: 'flush', identity, wake: false }))
+    ? waiting.filter((identity) => !isRemoteQueue(identity)).map((identity): Decision => ({ kind: 'flush', identity, wake: false }))
     : [];
-  return [...decisions, ...orphans, ...strays];
+  return [...decisions, ...orphans, ...strays, ...forwards];
 }

@@ -10,6 +10,7 @@ import type { AppContext } from '../context/app-context.js';
 import { lockDelivery, lockIdentities } from '../context/locks.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';
 import { flushQueue } from '../messages/flush-queue.js';
+import { forwardQueue } from '../messages/forward-queue.js';
 import { wakeAndDeliver } from '../messages/wake-and-deliver.js';
 import { endSession } from '../sessions/end-session.js';
 import type { ActivityVerdict } from '../sessions/activity.js';
@@ -182,6 +183,12 @@ export class Supervisor {
         // The record and marks as they are now: they may have changed (or gone) since the tick looked.
         const { decision: still, named } = await this.decideAgain(sctx, identity, 'relaunch');
         if (still && named) await wakeAndDeliver(sctx, named.peer, named.runtime, 'eager');
+      });
+    }
+    if (decision.kind === 'forward') {
+      this.background(identity, async () => {
+        // A host that does not answer is the message's failed attempt (logged, backed off), not the tick's error.
+        await forwardQueue(sctx, identity);
       });
     }
     if (decision.kind === 'flush') {

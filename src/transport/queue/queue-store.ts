@@ -41,13 +41,25 @@ export const QueuedMessageSchema = z.object({
   setAsideReason: z.optional(z.string()),
   /** A session's first message (a handoff, an initial prompt): it goes before whatever else waits. */
   first: z.optional(z.literal(true)),
+  /** A message for a peer on another host, waiting here until that host takes it (`queue/<target>@<host>/`). */
+  remote: z.optional(
+    z.strictObject({
+      host: z.string(),
+      /** The peer or identity there, as the sender named it. */
+      target: z.string(),
+      /** `<identity>@<this host>`: who it is from, as the receiver sees it. */
+      from: z.string(),
+      body: z.string().check(z.maxLength(MAX_TEXT_BYTES)),
+      noWake: z.boolean(),
+    }),
+  ),
 });
 
 export type QueuedMessage = z.infer<typeof QueuedMessageSchema>;
 
 /** A message as it enters the queue: no attempt yet, due at once. */
 export function newQueuedMessage(
-  fields: Pick<QueuedMessage, 'id' | 'identity' | 'from' | 'topic' | 'text' | 'first'>,
+  fields: Pick<QueuedMessage, 'id' | 'identity' | 'from' | 'topic' | 'text' | 'first' | 'remote'>,
   now: Date,
 ): QueuedMessage {
   const at = now.toISOString();

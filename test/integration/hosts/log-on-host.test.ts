@@ -33,12 +33,12 @@ function remoteFollowers(): number[] {
 }
 
 describe('log on another host', () => {
-  it('--peer boris@h1 and --host h1 print what that host’s log --peer boris and log print', async () => {
+  it('--peer boris@h1 prints what that host’s log --peer boris prints', async () => {
     for (const [here, there] of [
       [['log', '--peer', 'boris@h1'], ['log', '--peer', 'boris']],
       [['log', '--peer', 'boris@h1', '--json'], ['log', '--peer', 'boris', '--json']],
-      [['log', '--host', 'h1', '--peer', 'demo-ann'], ['log', '--peer', 'demo-ann']],
-      [['log', '--host', 'h1', '--ev', 'stop'], ['log', '--ev', 'stop']],
+      [['log', '--peer', 'demo-ann@h1', '--ev', 'stop'], ['log', '--peer', 'demo-ann', '--ev', 'stop']],
+      [['log', '--host', 'h1', '--peer', 'boris@h1'], ['log', '--peer', 'boris']],
     ]) {
       const expected = await h1().run(there as string[]);
       expect(expected.stdout).not.toBe('');

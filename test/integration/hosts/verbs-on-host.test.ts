@@ -98,7 +98,6 @@ describe('a verb on another host', () => {
   it('an unknown host is exit 2 naming it and the hosts; an invalid host part is exit 2; neither reaches any host', async () => {
     const before = set.hosts.map((host) => host.sshd.connections());
     expectError(await run(['stop', 'boris@h9']), 2, 'stop', /^iapeer: stop: no host "h9" in hosts\.json: the hosts are h1, h2, h3$/);
-    expectError(await run(['list', '--host', 'h9']), 2, 'list', /no host "h9" in hosts\.json: the hosts are h1, h2, h3$/);
     for (const target of ['boris@Bad_Host', 'boris@', '@h1', 'boris@-h1', `boris@${'a'.repeat(33)}`]) {
       for (const verb of ['start', 'stop', 'restart', 'remove', 'show', 'peek', 'interrupt', 'compact']) {
         expectError(await run([verb, target]), 2, verb, /invalid target .*expected <peer>@<host>/);
@@ -119,9 +118,6 @@ describe('a verb on another host', () => {
       ['show', ['show', 'boris@h3', '--json']],
       ['add', ['add', 'boris@h3', '--runtime', 'demo', '--cwd', '/srv/x']],
       ['log', ['log', '--peer', 'boris@h3']],
-      ['list', ['list', '--host', 'h3']],
-      ['status', ['status', '--host', 'h3', '--json']],
-      ['queue', ['queue', '--host', 'h3']],
       ...['restart', 'remove', 'peek', 'interrupt', 'compact'].map((verb): [string, string[]] => [verb, [verb, 'demo-boris@h3']]),
     ];
     for (const [verb, args] of cases) {

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { type Env, loadConfig } from '../../../src/core/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
+import { hostNameFrom } from '../../../src/core/names.js';
 
 const HOME = '/home/tester';
 
@@ -23,6 +25,7 @@ describe('loadConfig defaults', () => {
       sockDir: '/home/tester/.iapeer/sock',
       tmuxBin: 'tmux',
       sshBin: 'ssh',
+      hostName: hostNameFrom(hostname()),
       peerIdentity: undefined,
       superviseIntervalMs: 10_000,
       idleTimeoutSec: 3600,
@@ -67,6 +70,7 @@ describe('loadConfig valid values', () => {
         IAPEER_SOCK_DIR: '/tmp/iap-s',
         IAPEER_TMUX: '/opt/tmux/bin/tmux',
         IAPEER_SSH: '/opt/ssh/bin/ssh-wrapper',
+        IAPEER_HOST_NAME: 'laptop',
         PEER_IDENTITY: 'claude-boris',
         IAPEER_SUPERVISE_INTERVAL_MS: '250',
         IAPEER_IDLE_TIMEOUT_S: '0',
@@ -84,6 +88,7 @@ describe('loadConfig valid values', () => {
       sockDir: '/tmp/iap-s',
       tmuxBin: '/opt/tmux/bin/tmux',
       sshBin: '/opt/ssh/bin/ssh-wrapper',
+      hostName: 'laptop',
       peerIdentity: 'claude-boris',
       superviseIntervalMs: 250,
       idleTimeoutSec: 0,
@@ -159,6 +164,7 @@ describe('loadConfig empty values', () => {
     'IAPEER_SOCK_DIR',
     'IAPEER_TMUX',
     'IAPEER_SSH',
+    'IAPEER_HOST_NAME',
     'IAPEER_SUPERVISE_INTERVAL_MS',
     'IAPEER_IDLE_TIMEOUT_S',
     'IAPEER_LIFECYCLE_LOG_MAX_BYTES',
@@ -223,6 +229,11 @@ describe('loadConfig invalid values', () => {
     ['IAPEER_ON_ATTENTION', '["bin/notify"]'],
     ['IAPEER_ON_ATTENTION', '["./notify.sh"]'],
     ['IAPEER_SSH', 'ssh\n'],
+    ['IAPEER_HOST_NAME', 'local'],
+    ['IAPEER_HOST_NAME', 'Laptop'],
+    ['IAPEER_HOST_NAME', 'a b'],
+    ['IAPEER_HOST_NAME', '-oProxyCommand=x'],
+    ['IAPEER_HOST_NAME', 'x'.repeat(33)],
   ];
 
   it.each(invalid)('%s=%j throws a ConfigError naming the variable', (variable, value) => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import {
   formatIdentity,
+  hostNameFrom,
+  splitHost,
   isPersonality,
   isRuntimeName,
   normalisePersonality,
@@ -199,5 +201,34 @@ describe('normalisePersonality', () => {
       }
     }
     expect(normalisePersonality('emoji 🎉 party')).toBe('emoji-party');
+  });
+});
+
+describe('splitHost', () => {
+  it('splits <name>@<host> on the last @; no @ and @local are this machine', () => {
+    expect(splitHost('boris@build')).toEqual({ name: 'boris', host: 'build' });
+    expect(splitHost('claude-boris@gpu-2')).toEqual({ name: 'claude-boris', host: 'gpu-2' });
+    expect(splitHost('boris')).toEqual({ name: 'boris', host: undefined });
+    expect(splitHost('boris@local')).toEqual({ name: 'boris', host: undefined });
+  });
+
+  it.each(['boris@', '@build', 'boris@Build', 'boris@a_b', `boris@${'h'.repeat(33)}`, 'boris@-x'])('refuses %j (exit 2, naming it)', (value) => {
+    expect(() => splitHost(value)).toThrow(UsageError);
+    expect(() => splitHost(value)).toThrow(JSON.stringify(value));
+  });
+});
+
+describe('hostNameFrom', () => {
+  it('is the first label of the system host name, folded to a host name', () => {
+    expect(hostNameFrom('Build-Box.example.com')).toBe('build-box');
+    expect(hostNameFrom('my_laptop')).toBe('my-laptop');
+    expect(hostNameFrom('x'.repeat(40))).toBe('x'.repeat(32));
+  });
+
+  it('is "host" when nothing usable is left, or the name would be "local"', () => {
+    expect(hostNameFrom('')).toBe('host');
+    expect(hostNameFrom('---')).toBe('host');
+    expect(hostNameFrom('localhost')).toBe('localhost');
+    expect(hostNameFrom('LOCAL.lan')).toBe('host');
   });
 });

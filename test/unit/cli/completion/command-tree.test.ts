@@ -24,7 +24,8 @@ describe('commandTree of the iapeer program', () => {
   });
 
   it('has each verb’s flags as --help shows them, and not the hidden ones', () => {
-    expect(at(tree, 'show').flags.map((entry) => entry.names)).toEqual([['--json'], ['--help', '-h']]);
+    expect(at(tree, 'list').flags.map((entry) => entry.names)).toEqual([['--json'], ['--host'], ['--all-hosts'], ['--help', '-h']]);
+    expect(flag(at(tree, 'list'), '--host')?.value?.words).toEqual({ kind: 'read', source: 'hosts' });
     expect(tree.flags.map((entry) => entry.names[0])).toEqual(['--version', '--name', '--detach', '--help']);
     expect(flag(at(tree, 'completion'), '--words')).toBeUndefined();
     expect(flag(at(tree, 'add'), '--no-always-on')).toMatchObject({ names: ['--no-always-on'] });
@@ -60,7 +61,6 @@ describe('commandTree of the iapeer program', () => {
     expect(flag(at(tree, 'log'), '--ev')?.value?.words).toEqual({ kind: 'choices', choices: LOG_EVENTS });
     // What is set aside is in this host's queue: its peers only.
     expect(flag(at(tree, 'queue', 'drop'), '--set-aside')?.value).toEqual({ words: { kind: 'read', source: 'targets' }, variadic: false, optional: true });
-    expect(flag(at(tree, 'list'), '--host')?.value?.words).toEqual({ kind: 'read', source: 'hosts' });
     expect(flag(at(tree, 'daemon', 'install'), '--target')?.value?.words).toEqual({ kind: 'choices', choices: ['launchd', 'systemd'] });
     // The launcher's --name names a peer to create: no existing word fits.
     expect(flag(tree, '--name')?.value?.words).toEqual({ kind: 'none' });

@@ -129,6 +129,14 @@ describe('planTick', () => {
       [{ kind: 'flush', identity: 'demo-gone', wake: false }],
     ],
     ['without a peers.json no message is set aside', tick([], { queued: QUEUED, registryPresent: false }), []],
+    [
+      'the messages waiting for another host are forwarded, never set aside, with or without a peers.json; one under way is left alone',
+      tick([], { queued: new Map([['boris@build', 2], ['ann@gpu', 1], ['kim@build', 0], ['cy@build', 3]]), busy: new Set(['cy@build']), registryPresent: false }),
+      [
+        { kind: 'forward', identity: 'boris@build' },
+        { kind: 'forward', identity: 'ann@gpu' },
+      ],
+    ],
     ['a file named like an identity is no orphan socket', tick([], { sockets: sockets(['demo-ghost'], { isSocket: false }) }), []],
     [
       'without a peers.json only a socket with no state in this home is an orphan',
