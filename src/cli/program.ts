@@ -1,8 +1,10 @@
 import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { LOCAL_HOST } from '../core/names.js';
 import type { AddOptions } from './commands/add.js';
 import type { CompletionOptions } from './commands/completion.js';
 import type { LogOptions } from './commands/log.js';
+import type { HostPart, OnHostOptions } from './commands/on-host.js';
 import type { SendOptions } from './commands/send.js';
 import { SHELLS, WORD_SOURCES } from './completion/completion-names.js';
 import type { Verb, VerbInput } from './context-from-env.js';
@@ -31,6 +33,11 @@ type Declare = (program: Command, run: VerbRunner) => void;
 
 type Local = (names: Array<string | undefined>) => Promise<void>;
 
+/** A target's name and host part: `boris@build` runs there, `boris@local` here; `@local` names nobody. */
+function runsHere(name: string, host: string): boolean {
+  return host === LOCAL_HOST && name !== '';
+}
+
 /**
  * A verb whose first argument names another host (`boris@build`) runs there, with the same
  * words but the host part: `local` runs it here. The host part is checked in full there.
@@ -40,15 +47,15 @@ function hereOrOnHost(run: VerbRunner, command: Command, positionals: Array<stri
   const at = first?.lastIndexOf('@') ?? -1;
   if (first === undefined || at === -1) return local(positionals);
   const names = [first.slice(0, at), ...positionals.slice(1)];
-  if (first.slice(at + 1) === 'local') return local(names);
-  const words = names.filter((name): name is string => name !== undefined);
-  return runOnHost(run, command, first, [...commandPath(command), ...words, ...givenOptions(command)], interactive);
+  if (runsHere(first.slice(0, at), first.slice(at + 1))) return local(names);
+  const given = names.filter((name): name is string => name !== undefined);
+  return runOnHost(run, command, { target: first }, { names: given, options: givenOptions(command), interactive });
 }
 
-/** `--host <h>` on a verb (or `--peer boris@build` on log): the verb there, without that option. */
-function runOnHost(run: VerbRunner, command: Command, target: string, args: string[], interactive = false): Promise<void> {
-  const verb = commandPath(command)[0] ?? 'iapeer';
-  return run(verb, invoke(import('./commands/on-host.js'), (m, v) => m.onHost({ target, args, interactive }, v)));
+/** `<peer>@<host>` or `--host <h>` (or `--peer boris@build` on log): the verb there, see on-host.ts. */
+function runOnHost(run: VerbRunner, command: Command, at: HostPart, there: Pick<OnHostOptions, 'options'> & Partial<OnHostOptions>): Promise<void> {
+  const verb = commandPath(command);
+  return run(verb[0] ?? 'iapeer', invoke(import('./commands/on-host.js'), (m, v) => m.onHost({ names: [], ...there, verb, at }, v)));
 }
 
 /** `--host <h>`: the verb's options there, without `--host` itself. */
@@ -66,7 +73,7 @@ function whichHosts(run: VerbRunner, command: Command, options: { host?: string;
   if (options.host !== undefined && options.allHosts === true) {
     throw new UsageError(`--host asks one host, --all-hosts every host: give one (see: iapeer ${verb} --help)`);
   }
-  if (options.host !== undefined) return runOnHost(run, command, `@${options.host}`, [verb, ...withoutHost(command)]);
+  if (options.host !== undefined) return runOnHost(run, command, { host: options.host }, { options: withoutHost(command) });
   return options.allHosts === true ? allHosts() : local();
 }
 
@@ -274,7 +281,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--host <host>', 'the queue of that host of hosts.json')
       .action((options: { json?: boolean; flush?: boolean; host?: string }, command: Command) =>
         options.host !== undefined
-          ? runOnHost(run, command, `@${options.host}`, ['queue', ...withoutHost(command)])
+          ? runOnHost(run, command, { host: options.host }, { options: withoutHost(command) })
           : run('queue', invoke(import('./commands/queue.js'), (m, verb) => m.queue({ json: options.json === true, flush: options.flush === true }, verb))),
       );
     const ID = 'a message id, as iapeer queue lists it';
@@ -336,10 +343,11 @@ const VERBS: Readonly<Record<string, Declare>> = {
         if (host !== undefined && peerHost !== undefined && peerHost !== host) {
           throw new UsageError(`--host ${host} and --peer ${options.peer ?? ''} name two hosts: give one`);
         }
-        const there = host ?? (peerHost === 'local' ? undefined : peerHost);
-        if (there === undefined) return run('log', invoke(import('./commands/log.js'), (m, verb) => m.log(peer === undefined ? local : { ...local, peer }, verb)));
+        const here = host === undefined && (peerHost === undefined || runsHere(peer ?? '', peerHost));
+        if (here) return run('log', invoke(import('./commands/log.js'), (m, verb) => m.log(peer === undefined ? local : { ...local, peer }, verb)));
         const words = withoutHost(command).map((word) => (word.startsWith('--peer=') ? `--peer=${peer ?? ''}` : word));
-        return runOnHost(run, command, options.peer?.includes('@') === true ? options.peer : `@${there}`, ['log', ...words]);
+        const there = peerHost !== undefined ? { target: options.peer ?? '' } : { host: host ?? '' };
+        return runOnHost(run, command, there, { options: words, stoppable: options.follow === true });
       }),
 
   doctor: (program, run) =>

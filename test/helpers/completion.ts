@@ -45,10 +45,12 @@ export interface ShellPlace {
 
 /**
  * The fleet the cases complete: alice (demo), boris (claude and codex), a runtime of
- * runtimes.json (mybot), and a place for the shells to run.
+ * runtimes.json (mybot), two other hosts (h1, h2: never reached, completion reads hosts.json
+ * only), and a place for the shells to run.
  */
 export async function seedFleet(home: TestHome): Promise<ShellPlace> {
   await writeFile(join(home.home, 'runtimes.json'), JSON.stringify({ runtimes: { mybot: { fresh: ['mybot'] } } }), { mode: 0o600 });
+  await writeFile(join(home.home, 'hosts.json'), JSON.stringify({ hosts: { h2: { ssh: 'nowhere.invalid' }, h1: { ssh: 'me@nowhere.invalid:2222' } } }), { mode: 0o600 });
   expectOk(await home.run(['add', 'alice', '--runtime', 'demo', '--cwd', await workDir(home, 'alice')]));
   expectOk(await home.run(['add', 'boris', '--runtime', 'claude', 'codex', '--cwd', await workDir(home, 'boris')]));
   const bin = join(home.home, 'bin');
@@ -111,6 +113,20 @@ export const CASES: readonly CompletionCase[] = [
   { line: 'iapeer daemon install --target ', expected: ['launchd', 'systemd'] },
   { line: 'iapeer daemon peer ', expected: ['claude-boris', 'codex-boris', 'demo-alice'] },
   { line: 'iapeer completion ', expected: ['bash', 'fish', 'zsh'] },
+  // A peer on another host: its name as typed (the peers there are not known here), each host.
+  { line: 'iapeer start boris@', expected: ['boris@h1', 'boris@h2'] },
+  { line: 'iapeer stop claude-boris@h', expected: ['claude-boris@h1', 'claude-boris@h2'] },
+  { line: 'iapeer attach someone@h2', expected: ['someone@h2'] },
+  { line: 'iapeer add carol@', expected: ['carol@h1', 'carol@h2'] },
+  { line: 'iapeer send alice bob@', expected: ['bob@h1', 'bob@h2'] },
+  { line: 'iapeer log --peer boris@', expected: ['boris@h1', 'boris@h2'] },
+  { line: 'iapeer start @', expected: [] },
+  { line: 'iapeer start boris@h1 ', expected: [] },
+  { line: 'iapeer start boris@local ', expected: ['claude', 'codex'] },
+  { line: 'iapeer queue drop --set-aside boris@', expected: [] },
+  { line: 'iapeer list --host ', expected: ['h1', 'h2'] },
+  { line: 'iapeer log --host h', expected: ['h1', 'h2'] },
+  { line: 'iapeer hosts check ', expected: ['h1', 'h2'] },
   { line: 'iapeer c', expected: ['claude', 'codex', 'compact', 'completion'] },
 ];
 

@@ -52,9 +52,47 @@ __iapeer_reply() {
   done
 }
 
+# __iapeer_words := the words up to the cursor as typed. bash splits peer@host at the @ (it is in
+# COMP_WORDBREAKS): pieces with no space between them and an @ among them are joined back.
+__iapeer_join() {
+  local line=$\{COMP_LINE:0:COMP_POINT} word rest last='' i=0 n=-1
+  __iapeer_words=()
+  while [ "$i" -le "$COMP_CWORD" ]; do
+    word=$\{COMP_WORDS[i]}
+    i=$((i + 1))
+    rest=$\{line#"$\{line%%[![:space:]]*}"}
+    if [ "$n" -ge 0 ] && [ "$rest" = "$line" ] && { [ "$word" = @ ] || [ "$last" = @ ]; }; then
+      __iapeer_words[n]=$\{__iapeer_words[n]}$word
+    else
+      n=$((n + 1))
+      __iapeer_words[n]=$word
+    fi
+    line=$\{rest#"$word"}
+    last=$word
+  done
+}
+
+# Offers <peer>@<host> for each host of hosts.json that fits $1 (peer@ho…). Readline replaces only
+# the word bash passed the function ($__iapeer_typed: from the @ on, when @ breaks words), so
+# each is offered from where that word starts. The name is never expanded: no compgen -W.
+__iapeer_hosted() {
+  local cur=$1 name=$\{1%@*} lead='' full host
+  if [ -z "$name" ]; then return 0; fi
+  case $cur in *"$__iapeer_typed") lead=$\{cur%"$__iapeer_typed"} ;; esac
+  while IFS= read -r host; do
+    full="$name@$host"
+    case $full in "$cur"*) COMPREPLY+=("$\{full#"$lead"}") ;; esac
+  done < <(command iapeer completion bash --words hosts 2>/dev/null </dev/null)
+}
+
 # Offers what kind $1 takes, and the words $4, that start with $2; $3 is the peer named before.
 __iapeer_offer() {
   local kind=$1 cur=$2 peer=$3 words=$4 list
+  case $kind in
+    *@)
+      case $cur in *@*) __iapeer_hosted "$cur"; return 0 ;; esac
+      kind=$\{kind%@} ;;
+  esac
   case $kind in
     files | dirs)
       compopt -o filenames 2>/dev/null
@@ -70,13 +108,15 @@ __iapeer_offer() {
 }
 
 _iapeer() {
-  local cur=$\{COMP_WORDS[COMP_CWORD]} word cmdpath='' peer='' want='' was optional='' multi='' variadic='' ended='' subs=''
-  local __iapeer_subs __iapeer_flags __iapeer_values __iapeer_args __iapeer_kind
+  local __iapeer_subs __iapeer_flags __iapeer_values __iapeer_args __iapeer_kind __iapeer_words __iapeer_typed=$2
+  __iapeer_join
+  local last=$(($\{#__iapeer_words[@]} - 1))
+  local cur=$\{__iapeer_words[last]} word cmdpath='' peer='' want='' was optional='' multi='' variadic='' ended='' subs=''
   local npos=0 i=1
   COMPREPLY=()
   __iapeer_spec ''
-  while [ "$i" -lt "$COMP_CWORD" ]; do
-    word=$\{COMP_WORDS[i]}
+  while [ "$i" -lt "$last" ]; do
+    word=$\{__iapeer_words[i]}
     i=$((i + 1))
     if [ -n "$want" ]; then
       if [ "$word" = '=' ]; then continue; fi
@@ -106,7 +146,7 @@ _iapeer() {
       continue
     fi
     __iapeer_arg "$npos"
-    case $__iapeer_kind in peers | targets) peer=$word ;; esac
+    case $__iapeer_kind in peers | targets | peers@ | targets@) peer=$word ;; esac
     npos=$((npos + 1))
   done
   if [ -n "$want" ]; then

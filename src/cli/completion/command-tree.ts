@@ -5,10 +5,12 @@ import type { WordSource } from './completion-names.js';
 /**
  * What a word in one place takes: nothing offered (free text), the shell's own files or
  * directories, words read from the home, the runtimes of the peer named before it, or a fixed list.
+ * `hosted`: a peer that may be on another host (`boris@build`), whose host part is completed
+ * from hosts.json.
  */
 export type Words =
   | { readonly kind: 'none' | 'files' | 'dirs' | 'peer-runtimes' }
-  | { readonly kind: 'read'; readonly source: WordSource }
+  | { readonly kind: 'read'; readonly source: WordSource; readonly hosted?: true }
   | { readonly kind: 'choices'; readonly choices: readonly string[] };
 
 export interface FlagSpec {
@@ -35,11 +37,12 @@ export interface CommandSpec {
 
 const NONE: Words = { kind: 'none' };
 const read = (source: WordSource): Words => ({ kind: 'read', source });
+const hosted = (source: WordSource): Words => ({ kind: 'read', source, hosted: true });
 
 /** A positional argument's words, by its name in program.ts. */
 const BY_ARGUMENT: Readonly<Record<string, Words>> = {
-  peer: read('peers'),
-  targets: read('targets'),
+  peer: hosted('peers'),
+  targets: hosted('targets'),
   identity: read('identities'),
   host: read('hosts'),
 };
@@ -48,7 +51,7 @@ const BY_ARGUMENT: Readonly<Record<string, Words>> = {
 const BY_VALUE: Readonly<Record<string, Words>> = {
   runtime: read('runtimes'),
   identity: read('identities'),
-  peer: read('targets'),
+  peer: hosted('targets'),
   host: read('hosts'),
   h: read('hosts'),
   event: { kind: 'choices', choices: LOG_EVENTS },
@@ -59,6 +62,9 @@ const BY_VALUE: Readonly<Record<string, Words>> = {
 
 /** Options whose value names something new, so no existing word fits: `iapeer claude --name <peer>`. */
 const NEW_NAMES = new Set(['--name']);
+
+/** Options naming a peer of this host only: what `queue drop` sets aside is in this host's queue. */
+const HERE_ONLY = new Set(['--set-aside']);
 
 /** Words safe to write into a script and to offer as they are. */
 export const PLAIN_WORD = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
@@ -84,7 +90,8 @@ function optionWords(option: Option): Words {
   if (option.argChoices !== undefined) return choices(option.argChoices);
   if (option.long !== undefined && NEW_NAMES.has(option.long)) return NONE;
   const value = /[<[]([^>\]]+?)(?:\.\.\.)?[>\]]/.exec(option.flags)?.[1];
-  return (value === undefined ? undefined : BY_VALUE[value]) ?? NONE;
+  const words = (value === undefined ? undefined : BY_VALUE[value]) ?? NONE;
+  return words.kind === 'read' && option.long !== undefined && HERE_ONLY.has(option.long) ? read(words.source) : words;
 }
 
 function flagOf(option: Option): FlagSpec {

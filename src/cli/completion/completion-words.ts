@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readRegularFileSync } from '../../core/fs/safe-fs.js';
-import { formatIdentity } from '../../core/names.js';
+import { LOCAL_HOST, formatIdentity } from '../../core/names.js';
 import type { AppContext } from '../../lifecycle/context/app-context.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { findPeer } from '../../registry/schema.js';
@@ -11,15 +11,16 @@ import type { WordSource } from './completion-names.js';
 /**
  * The words a completion script offers at a TAB, read from the home only (the registry,
  * runtimes.json, hosts.json) and never from tmux: a TAB must answer at once. Sorted.
- * `of` names a peer: `runtimes` are then that peer's (none if it is not registered).
+ * `of` names a peer: `runtimes` are then that peer's (none if it is not registered here).
  */
 export async function wordsOfHome(ctx: AppContext, source: WordSource, of?: string): Promise<string[]> {
   const { paths } = ctx;
   if (source === 'hosts') return sorted(hostNames(join(paths.home, 'hosts.json')));
   if (source === 'runtimes') {
     if (of === undefined) return sorted([...(await loadRuntimes(paths.runtimes, ctx.nodeBin)).keys()]);
-    // In the peer's own order: its first is the default.
-    return [...(findPeer(readRegistry(paths.registry), of)?.runtimes ?? [])];
+    // In the peer's own order: its first is the default. One on another host has none known here.
+    const here = of.endsWith(`@${LOCAL_HOST}`) ? of.slice(0, -LOCAL_HOST.length - 1) : of;
+    return [...(findPeer(readRegistry(paths.registry), here)?.runtimes ?? [])];
   }
   const registry = readRegistry(paths.registry);
   const peers = registry.peers.map((peer) => peer.personality);

@@ -42,6 +42,17 @@ end
 function __iapeer_offer --argument-names kind peer prefix
     set -l value (string sub -s (math (string length -- "$prefix") + 1) -- (commandline -ct))
     set -l found
+    # A peer typed with an @ (peer@ho…) is offered on each host of hosts.json.
+    if string match -q -- '*@' $kind
+        set kind (string sub -e -1 -- $kind)
+        if string match -q -- '?*@*' $value
+            set -l name (string replace -r '@[^@]*$' '' -- $value)
+            for host in (command iapeer completion fish --words hosts 2>/dev/null </dev/null)
+                echo "$prefix$name@$host"
+            end
+            return
+        end
+    end
     switch $kind
         case files
             set found (__fish_complete_path "$value")
@@ -118,7 +129,7 @@ function __iapeer_complete
             __iapeer_spec "$cmdpath"
             continue
         end
-        if contains -- (__iapeer_arg $npos) peers targets
+        if contains -- (__iapeer_arg $npos) peers targets peers@ targets@
             set peer $word
         end
         set npos (math $npos + 1)

@@ -3,7 +3,8 @@ import { type ArgSpec, type CommandSpec, type FlagSpec, PLAIN_WORD, type Words }
 /*
  * The tokens every script's tables are written in, read by the same walk in each shell:
  * - what a word takes: `-` nothing, `files`, `dirs`, `peer-runtimes`, a source iapeer reads
- *   (`peers`, `runtimes`, …), or `=a,b,c` a fixed list;
+ *   (`peers`, `runtimes`, …; `peers@` also `<peer>@<host>`, the host from hosts.json), or
+ *   `=a,b,c` a fixed list;
  * - an argument: that, with `+` when it takes every word after it (`targets+`);
  * - a flag that takes a value: `--flag:` and that, with `+` when it takes several words
  *   and `^` when the value may be left out (`--runtime:runtimes+`, `--set-aside:targets^`).
@@ -15,7 +16,8 @@ export const TOKEN_LEGEND: readonly string[] = [
   '# Per command (by the words naming it): its subcommands, the flags offered after a -, the',
   '# flags that take a value (--flag:what, + several words, ^ may be left out) and what each',
   '# argument takes (+ every word after it). What: - nothing, files, dirs, =a,b a fixed list,',
-  '# peer-runtimes the runtimes of the peer named before, else words asked of iapeer --words.',
+  '# peer-runtimes the runtimes of the peer named before, else words asked of iapeer --words',
+  '# (peers@, targets@: or <peer>@<host>, the hosts asked of iapeer --words hosts).',
 ];
 
 function wordsToken(words: Words): string {
@@ -23,7 +25,7 @@ function wordsToken(words: Words): string {
     case 'none':
       return '-';
     case 'read':
-      return words.source;
+      return words.hosted === true ? `${words.source}@` : words.source;
     case 'choices':
       return words.choices.length === 0 ? '-' : `=${words.choices.join(',')}`;
     default:

@@ -33,10 +33,19 @@ __iapeer_arg() {
   fi
 }
 
-# Offers what kind $1 takes; $2 is the peer named before.
+# Offers what kind $1 takes; $2 is the peer named before. A peer typed with an @ (peer@ho…)
+# is offered on each host of hosts.json.
 __iapeer_offer() {
-  local kind=$1 peer=$2
+  local kind=$1 peer=$2 host
   local -a found
+  if [[ $kind == *@ ]]; then
+    kind=$\{kind%@}
+    if [[ $PREFIX == ?*@* ]]; then
+      for host in $\{(f)"$(command iapeer completion zsh --words hosts 2>/dev/null </dev/null)"}; do found+=("$\{PREFIX%@*}@$host"); done
+      compadd -a found
+      return
+    fi
+  fi
   case $kind in
     (files) _files ;;
     (dirs) _files -/ ;;
@@ -88,7 +97,7 @@ _iapeer() {
       continue
     fi
     __iapeer_arg $npos
-    if [[ $__iapeer_kind == (peers|targets) ]]; then peer=$word; fi
+    if [[ $__iapeer_kind == (peers|targets)(|@) ]]; then peer=$word; fi
     (( npos += 1 ))
   done
   if [[ -n $want ]] && [[ -z $optional || $cur != -* ]]; then

@@ -25,11 +25,15 @@ export async function callHost(ctx: AppContext, host: Host, args: readonly strin
   return result;
 }
 
-/** `iapeer <args>` on a host, its output passed on as it comes; the remote exit code. */
-export async function pipeHost(ctx: AppContext, host: Host, args: readonly string[], sink: SshSink): Promise<number> {
+/**
+ * `iapeer <args>` on a host, its output passed on as it comes; the remote exit code. `signal`
+ * ends the call (and with it the session there) early.
+ */
+export async function pipeHost(ctx: AppContext, host: Host, args: readonly string[], sink: SshSink, signal?: AbortSignal): Promise<number> {
   const client = await sshClientFor(ctx, host);
-  const result = await client.pipe({ iapeer: host.iapeer, home: host.home, args }, { sink });
-  if (!result.reached) throw hostFailed(host, result);
+  const result = await client.pipe({ iapeer: host.iapeer, home: host.home, args }, { sink, ...(signal === undefined ? {} : { signal }) });
+  // Stopped before it started there is not a host that failed.
+  if (!result.reached && signal?.aborted !== true) throw hostFailed(host, result);
   return result.code;
 }
 

@@ -28,25 +28,37 @@ export interface RemoteCommand {
 }
 
 /**
- * The line the remote shell prints on stderr before it runs the command: a call that saw it
- * knows the command started there, and one that did not knows it never did (and may retry).
+ * The line the remote shell prints on stderr before it runs the command, with its pid (which
+ * `exec` hands on to the command): a call that saw it knows the command started there, and one
+ * that did not knows it never did (and may retry); one stopped early can signal it there.
  */
 export const STARTED_MARKER = 'iapeer-remote-started';
 
 /**
  * `printf … >&2 && exec env IAPEER_HOME=… iapeer <args>`, every word quoted: what ssh is given
  * to run there. `env` sets the home whatever the login shell's syntax for a variable is.
+ * A call with a terminal (`ssh -t`) goes without the marker, which would be printed on it.
  */
-export function remoteCommandLine({ iapeer, home, args }: RemoteCommand): string {
+export function remoteCommandLine({ iapeer, home, args }: RemoteCommand, options: { marker?: boolean } = {}): string {
   const env = home === undefined ? [] : [`IAPEER_HOME=${quoteHome(home)}`];
-  const command = ['env', ...env, ...[...iapeer, ...args].map(quoteWord)].join(' ');
-  return `printf '%s\\n' ${STARTED_MARKER} >&2 && exec ${command}`;
+  const command = `exec ${['env', ...env, ...[...iapeer, ...args].map(quoteWord)].join(' ')}`;
+  return options.marker === false ? command : `printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && ${command}`;
 }
 
-/** The remote's stderr without the started marker, and whether the marker came. */
-export function splitStarted(stderr: string): { readonly started: boolean; readonly stderr: string } {
-  const line = `${STARTED_MARKER}\n`;
-  const at = stderr.indexOf(line);
-  if (at === -1) return { started: false, stderr };
-  return { started: true, stderr: stderr.slice(0, at) + stderr.slice(at + line.length) };
+/**
+ * `kill -TERM <pid>`: ends there a command that started (its pid from the started marker). Over
+ * ssh without a terminal nothing else tells it that its reader went, and it would write on.
+ */
+export function stopCommandLine(pid: number): string {
+  if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error(`not a pid to signal: ${pid}`);
+  return `kill -TERM ${pid}`;
+}
+
+const STARTED_LINE = new RegExp(`${STARTED_MARKER} (\\d+)\\n`);
+
+/** The remote's stderr without the started marker, whether the marker came, and the pid it gave. */
+export function splitStarted(stderr: string): { readonly started: boolean; readonly stderr: string; readonly pid?: number } {
+  const match = STARTED_LINE.exec(stderr);
+  if (match === null) return { started: false, stderr };
+  return { started: true, stderr: stderr.slice(0, match.index) + stderr.slice(match.index + match[0].length), pid: Number(match[1]) };
 }

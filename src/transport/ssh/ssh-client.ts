@@ -1,11 +1,12 @@
 import { closeSync, openSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { acquireLock } from '../../core/lock/file-lock.js';
 import { lastLineOf } from '../../core/text/last-line.js';
-import { type RemoteCommand, remoteCommandLine, splitStarted } from './remote-command.js';
+import { passOn } from './pass-output.js';
+import { type RemoteCommand, remoteCommandLine, splitStarted, stopCommandLine } from './remote-command.js';
 import { SESSION_SLOTS, takeSessionSlot } from './session-slots.js';
 import { type SshReach, controlArgv, masterArgv, masterPidOf, sshArgv } from './ssh-argv.js';
 
@@ -25,6 +26,8 @@ export interface SshResult {
 export interface SshCall {
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** Ends the call early: its ssh is ended, which ends the session there. */
+  readonly signal?: AbortSignal;
 }
 
 /** Where a piped call's output goes, as it comes. */
@@ -45,6 +48,8 @@ const CONTROL_TIMEOUT_MS = 3000;
 const SLOT_WAIT_MS = 60_000;
 /** Starting the master waits for the connect timeout and the authentication after it. */
 const MASTER_GRACE_MS = 10_000;
+/** A call stopped early: how long its command there has to end, once told, before its ssh is ended. */
+const STOP_GRACE_MS = 3000;
 /** A master is started by one process at a time; the others wait that long for it at most. */
 const MASTER_LOCK = { staleMs: 10_000, waitMs: 60_000 } as const;
 
@@ -108,7 +113,7 @@ export class SshClient {
 
   /** The argv of an interactive call (`ssh -t`), for a verb that hands the terminal over. */
   interactiveArgv(command: RemoteCommand): string[] {
-    return sshArgv(this.reach, remoteCommandLine(command), { tty: true });
+    return sshArgv(this.reach, remoteCommandLine(command, { marker: false }), { tty: true });
   }
 
   /**
@@ -212,6 +217,7 @@ export class SshClient {
   }
 
   private async session(command: RemoteCommand, call: SshCall & { sink?: SshSink }): Promise<{ result: SshResult; timedOut: boolean }> {
+    if (call.signal?.aborted === true) return { timedOut: false, result: { code: 255, stdout: '', stderr: '', reached: false, lastLine: 'stopped before it started' } };
     const running = execa(this.options.bin, sshArgv(this.reach, remoteCommandLine(command)), {
       env: this.options.env,
       extendEnv: false,
@@ -223,7 +229,9 @@ export class SshClient {
       ...(call.sink === undefined ? {} : { buffer: false }),
     });
     const passed = call.sink === undefined ? undefined : passOn(running, call.sink);
-    const result = await running;
+    const stop = () => void this.stopThere(passed?.pid(), running);
+    call.signal?.addEventListener('abort', stop, { once: true });
+    const result = await running.finally(() => call.signal?.removeEventListener('abort', stop));
     const { started, stderr } = passed === undefined ? splitStarted(String(result.stderr ?? '')) : passed.ended();
     const stdout = passed === undefined ? String(result.stdout ?? '') : '';
     const shownStderr = passed === undefined ? stderr : '';
@@ -235,33 +243,28 @@ export class SshClient {
     const lastLine = lastLineOf(stderr) || (code === 255 ? 'ssh failed (exit 255)' : '');
     return { timedOut: false, result: { code, stdout, stderr: shownStderr, reached: started, lastLine } };
   }
-}
 
-/**
- * Passes a running call's output on as it comes: stdout as it is; stderr held until the
- * started marker has gone by (the remote prints it first), so the marker is never shown and
- * ssh's own words before it (the command never started) are left to the caller's error line.
- */
-function passOn(running: { stdout: Readable | null; stderr: Readable | null }, sink: SshSink): { ended(): { started: boolean; stderr: string } } {
-  let head = '';
-  let started = false;
-  let tail = '';
-  running.stdout?.on('data', (chunk: Buffer) => sink.stdout.write(chunk));
-  running.stderr?.on('data', (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    if (started) {
-      tail = (tail + text).slice(-4096);
-      return void sink.stderr.write(text);
+  /**
+   * Ends a call stopped early: the command there is sent SIGTERM (ending its ssh would not end
+   * it: without a terminal it learns that its reader went only when it next writes), and the
+   * ssh here is ended if the command has not ended within the grace, or never started.
+   */
+  private async stopThere(pid: number | undefined, running: { kill(signal: 'SIGTERM'): boolean; finally(then: () => void): unknown }): Promise<void> {
+    let over = false;
+    void running.finally(() => (over = true));
+    if (pid !== undefined) {
+      const slot = await takeSessionSlot(this.reach.controlPath, STOP_GRACE_MS);
+      if (slot !== undefined) {
+        try {
+          await execa(this.options.bin, sshArgv(this.reach, stopCommandLine(pid)), { env: this.options.env, extendEnv: false, reject: false, timeout: STOP_GRACE_MS, stdin: 'ignore' });
+        } finally {
+          await slot.release();
+        }
+      }
     }
-    head = (head + text).slice(-4096);
-    const split = splitStarted(head);
-    if (!split.started) return;
-    started = true;
-    head = '';
-    tail = split.stderr;
-    if (split.stderr !== '') sink.stderr.write(split.stderr);
-  });
-  return { ended: () => ({ started, stderr: started ? tail : head }) };
+    const timer = setTimeout(() => over || running.kill('SIGTERM'), pid === undefined ? 0 : STOP_GRACE_MS);
+    void running.finally(() => clearTimeout(timer));
+  }
 }
 
 /**

@@ -58,6 +58,9 @@ describe('the words a script asks for at a TAB', () => {
     expect(await words('runtimes')).toEqual(['claude', 'codex', 'demo', 'mybot']);
     expect(await words('runtimes', '--of', 'boris')).toEqual(['codex', 'claude']);
     expect(await words('runtimes', '--of', 'nobody')).toEqual([]);
+    // Of a peer on another host none are known here; @local is this machine.
+    expect(await words('runtimes', '--of', 'boris@build')).toEqual([]);
+    expect(await words('runtimes', '--of', 'boris@local')).toEqual(['codex', 'claude']);
   });
 
   it('hosts: the names of hosts.json, none when it is missing or not what is expected', async () => {
@@ -79,16 +82,19 @@ describe('the words a script asks for at a TAB', () => {
     }
   });
 
-  it('reads the home only: no tmux is run', async () => {
+  it('reads the home only: no tmux and no ssh is run', async () => {
     const calls = join(home.home, 'tmux-calls');
     const fake = join(home.home, 'fake-tmux');
     await writeFile(fake, `#!/bin/sh\necho "$*" >> '${calls}'\nexit 1\n`, { mode: 0o755 });
-    const env = { IAPEER_TMUX: fake };
+    await writeFile(join(home.home, 'hosts.json'), JSON.stringify({ hosts: { build: { ssh: 'build.invalid' } } }), { mode: 0o600 });
+    const env = { IAPEER_TMUX: fake, IAPEER_SSH: fake };
     for (const source of ['peers', 'identities', 'targets', 'runtimes', 'hosts']) {
       expectOk(await home.run(['completion', 'bash', '--words', source], { env }));
     }
     expectOk(await home.run(['completion', 'bash', '--words', 'runtimes', '--of', 'boris'], { env }));
+    expect(await words('hosts')).toEqual(['build']);
     expect(await readFile(calls, 'utf8').catch(() => 'none')).toBe('none');
+    await rm(join(home.home, 'hosts.json'));
     // The fake is the tmux iapeer runs: doctor asks it for its version.
     await home.run(['doctor'], { env });
     expect(await readFile(calls, 'utf8')).toMatch(/-V/);

@@ -42,6 +42,10 @@ interface Skip {
 }
 
 const SKIPPED: readonly Skip[] = [
+  {
+    command: /^iapeer \S+ .*(@build\b|--host build\b)/,
+    why: 'runs on the host build of the Hosts section over ssh; test/integration/hosts/ runs each verb on another host, over a private sshd',
+  },
   { command: /^npm install && npm start$/, why: 'installs and runs the demo: test/integration/scripts/demo.test.ts runs the demo' },
   { command: /^npm test$/, why: 'the whole gate, of which this test is a part' },
   {

@@ -38,6 +38,10 @@ describe('hosts.json', () => {
   it.each([
     ['a name with a space', { 'Bad Name': { ssh: 'a' } }, /host "Bad Name": name: a host name is 1 to 32/],
     ['a name with shell characters', { 'x;rm -rf ~': { ssh: 'a' } }, /host "x;rm -rf ~": name: /],
+    ['an uppercase name', { Build: { ssh: 'a' } }, /host "Build": name: a host name is 1 to 32 of a-z/],
+    ['a name with $(…)', { '$(touch x)': { ssh: 'a' } }, /host "\$\(touch x\)": name: /],
+    ['an ssh value that is a command substitution', { b: { ssh: '$(touch x)' } }, /host "b"\.ssh: expected/],
+    ['an ssh value with a ProxyCommand after the host', { b: { ssh: 'host -oProxyCommand=touch /tmp/pwned' } }, /host "b"\.ssh: expected \[user@\]host\[:port\]/],
     ['a name that is an option', { '-oProxyCommand=x': { ssh: 'a' } }, /host "-oProxyCommand=x": name: /],
     ['a name of 33 characters', { ['a'.repeat(33)]: { ssh: 'a' } }, /host "a{33}": name: /],
     ['local as an entry', { local: { ssh: 'a' } }, /host "local": name: "local" is this machine/],

@@ -31,13 +31,16 @@ describe('commandTree of the iapeer program', () => {
     expect(flag(at(tree, 'add'), '--no-always-on')).toMatchObject({ names: ['--no-always-on'] });
   });
 
-  it('knows what each argument takes: peers, then that peer’s runtimes; targets; identities; fixed choices', () => {
+  it('knows what each argument takes: peers (here or on a host), then that peer’s runtimes; targets; identities; fixed choices', () => {
     expect(at(tree, 'start').args).toEqual([
-      { words: { kind: 'read', source: 'peers' }, variadic: false },
+      { words: { kind: 'read', source: 'peers', hosted: true }, variadic: false },
       { words: { kind: 'peer-runtimes' }, variadic: false },
     ]);
     expect(tree.args).toEqual([{ words: { kind: 'read', source: 'runtimes' }, variadic: false }]);
-    expect(at(tree, 'send').args).toEqual([{ words: { kind: 'read', source: 'targets' }, variadic: true }]);
+    expect(at(tree, 'send').args).toEqual([{ words: { kind: 'read', source: 'targets', hosted: true }, variadic: true }]);
+    for (const verb of ['add', 'stop', 'restart', 'remove', 'attach', 'interrupt', 'compact', 'peek', 'show']) {
+      expect(at(tree, verb).args[0]?.words, verb).toEqual({ kind: 'read', source: 'peers', hosted: true });
+    }
     expect(at(tree, 'daemon', 'peer').args).toEqual([{ words: { kind: 'read', source: 'identities' }, variadic: false }]);
     expect(at(tree, 'completion').args).toEqual([{ words: { kind: 'choices', choices: ['bash', 'zsh', 'fish'] }, variadic: false }]);
     expect(at(tree, 'queue', 'retry').args).toEqual([{ words: { kind: 'none' }, variadic: true }]);
@@ -54,8 +57,9 @@ describe('commandTree of the iapeer program', () => {
     expect(flag(send, '--from')?.value?.words).toEqual({ kind: 'read', source: 'identities' });
     expect(flag(send, '--attachment')?.value?.words).toEqual({ kind: 'files' });
     expect(flag(send, '--message-file')?.value?.words).toEqual({ kind: 'files' });
-    expect(flag(at(tree, 'log'), '--peer')?.value?.words).toEqual({ kind: 'read', source: 'targets' });
+    expect(flag(at(tree, 'log'), '--peer')?.value?.words).toEqual({ kind: 'read', source: 'targets', hosted: true });
     expect(flag(at(tree, 'log'), '--ev')?.value?.words).toEqual({ kind: 'choices', choices: LOG_EVENTS });
+    // What is set aside is in this host's queue: its peers only.
     expect(flag(at(tree, 'queue', 'drop'), '--set-aside')?.value).toEqual({ words: { kind: 'read', source: 'targets' }, variadic: false, optional: true });
     expect(flag(at(tree, 'daemon', 'install'), '--target')?.value?.words).toEqual({ kind: 'choices', choices: ['launchd', 'systemd'] });
     // The launcher's --name names a peer to create: no existing word fits.

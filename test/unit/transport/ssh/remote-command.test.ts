@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { STARTED_MARKER, quoteWord, remoteCommandLine, splitStarted } from '../../../../src/transport/ssh/remote-command.js';
+import { STARTED_MARKER, quoteWord, remoteCommandLine, splitStarted, stopCommandLine } from '../../../../src/transport/ssh/remote-command.js';
 
 const HOSTILE = [
   'plain',
@@ -71,11 +71,12 @@ describe('quoteWord', () => {
 
 describe('remoteCommandLine', () => {
   it('announces the start, then execs env with the home and every word quoted', () => {
-    expect(remoteCommandLine({ iapeer: ['iapeer'], args: ['list', '--json'] })).toBe(`printf '%s\\n' ${STARTED_MARKER} >&2 && exec env iapeer list --json`);
+    expect(remoteCommandLine({ iapeer: ['iapeer'], args: ['list', '--json'] })).toBe(`printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && exec env iapeer list --json`);
     expect(remoteCommandLine({ iapeer: ['node', '/opt/my dir/cli.cjs'], home: '/srv/it\'s', args: ['send', 'a b'] })).toBe(
-      `printf '%s\\n' ${STARTED_MARKER} >&2 && exec env IAPEER_HOME='/srv/it'\\''s' node '/opt/my dir/cli.cjs' send 'a b'`,
+      `printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && exec env IAPEER_HOME='/srv/it'\\''s' node '/opt/my dir/cli.cjs' send 'a b'`,
     );
-    expect(remoteCommandLine({ iapeer: ['iapeer'], home: '~/.iapeer-b', args: [] })).toBe(`printf '%s\\n' ${STARTED_MARKER} >&2 && exec env IAPEER_HOME="$HOME"/.iapeer-b iapeer`);
+    expect(remoteCommandLine({ iapeer: ['iapeer'], args: ['attach', 'boris'] }, { marker: false })).toBe('exec env iapeer attach boris');
+    expect(remoteCommandLine({ iapeer: ['iapeer'], home: '~/.iapeer-b', args: [] })).toBe(`printf '%s %s\\n' ${STARTED_MARKER} "$$" >&2 && exec env IAPEER_HOME="$HOME"/.iapeer-b iapeer`);
   });
 
   for (const shell of ['/bin/sh', 'bash']) {
@@ -104,10 +105,21 @@ describe('remoteCommandLine', () => {
     });
   }
 
-  it('prints the started marker on stderr first, which splitStarted takes out', () => {
-    const line = remoteCommandLine({ iapeer: [process.execPath, '-e', 'process.stderr.write("remote said\\n")'], args: [] });
-    const stderr = execFileSync('/bin/sh', ['-c', `(${line}) 2>&1`], { encoding: 'utf8' });
-    expect(splitStarted(stderr)).toEqual({ started: true, stderr: 'remote said\n' });
+  it('prints the started marker on stderr first, with the pid the command then has, which splitStarted takes out', () => {
+    const line = remoteCommandLine({ iapeer: [process.execPath, '-e', 'process.stderr.write(`remote said ${process.pid}\\n`)'], args: [] });
+    // As sshd runs it: `<shell> -c <line>`, no subshell around it (in one, $$ is its parent's).
+    const { stderr } = spawnSync('/bin/sh', ['-c', line], { encoding: 'utf8' });
+    const split = splitStarted(stderr);
+    expect(split.pid).toBeGreaterThan(1);
+    expect(split).toEqual({ started: true, stderr: `remote said ${split.pid}\n`, pid: split.pid });
     expect(splitStarted('ssh: connect to host b port 22: Connection refused\n')).toEqual({ started: false, stderr: 'ssh: connect to host b port 22: Connection refused\n' });
+    expect(splitStarted(`${STARTED_MARKER}\n`).started).toBe(false);
+  });
+});
+
+describe('stopCommandLine', () => {
+  it('signals one pid, and nothing that is not one', () => {
+    expect(stopCommandLine(4242)).toBe('kill -TERM 4242');
+    for (const pid of [0, 1, -5, 1.5, Number.NaN, 2 ** 60]) expect(() => stopCommandLine(pid), String(pid)).toThrow(/not a pid/);
   });
 });
