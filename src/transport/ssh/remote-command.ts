@@ -56,9 +56,14 @@ export function stopCommandLine(pid: number): string {
 
 const STARTED_LINE = new RegExp(`${STARTED_MARKER} (\\d+)\\n`);
 
-/** The remote's stderr without the started marker, whether the marker came, and the pid it gave. */
+/**
+ * What the remote command wrote on stderr (what follows the started marker), whether the marker
+ * came, and the pid it gave; without the marker, all of it (ssh's own words). What came before
+ * it is the remote login shell's, from its start-up files (`pyenv: cannot rehash …`): not the
+ * command's, so neither shown nor taken for its error line.
+ */
 export function splitStarted(stderr: string): { readonly started: boolean; readonly stderr: string; readonly pid?: number } {
   const match = STARTED_LINE.exec(stderr);
   if (match === null) return { started: false, stderr };
-  return { started: true, stderr: stderr.slice(0, match.index) + stderr.slice(match.index + match[0].length), pid: Number(match[1]) };
+  return { started: true, stderr: stderr.slice(match.index + match[0].length), pid: Number(match[1]) };
 }

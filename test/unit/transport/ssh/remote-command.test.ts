@@ -114,6 +114,8 @@ describe('remoteCommandLine', () => {
     expect(split).toEqual({ started: true, stderr: `remote said ${split.pid}\n`, pid: split.pid });
     expect(splitStarted('ssh: connect to host b port 22: Connection refused\n')).toEqual({ started: false, stderr: 'ssh: connect to host b port 22: Connection refused\n' });
     expect(splitStarted(`${STARTED_MARKER}\n`).started).toBe(false);
+    // The login shell's start-up files may say things first: not the command's words.
+    expect(splitStarted(`pyenv: cannot rehash\n${STARTED_MARKER} 42\nno peer named x\n`)).toEqual({ started: true, stderr: 'no peer named x\n', pid: 42 });
   });
 });
 
