@@ -78,7 +78,7 @@ function whichHosts(run: VerbRunner, command: Command, options: { host?: string;
 }
 
 /** What a verb's <peer> and [runtime] arguments take, the same in every verb's help. */
-const PEER = 'a peer, e.g. boris, or one of its identities, e.g. claude-boris';
+const PEER = 'a peer, e.g. boris, or one of its identities, e.g. claude-boris; on another host of hosts.json: boris@build';
 const RUNTIME = 'one of the peer’s runtimes (default: its first; not needed after an identity)';
 
 /** One declaration per verb. Each action loads only its own module, which keeps start-up fast. */
@@ -87,7 +87,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('add')
       .description('register a peer, or update it (upsert): options left out keep their value')
-      .argument('<peer>', 'peer name, e.g. boris')
+      .argument('<peer>', 'peer name, e.g. boris; boris@build registers it on that host of hosts.json (with --cwd there)')
       .option('--runtime <runtime...>', 'runtimes in order of preference (claude, codex, demo, or runtimes.json); needed for a new peer')
       .option('--cwd <dir>', 'working directory (default: the current directory)')
       .option('--description <text>', 'what the peer is for (at most 450 characters)')
@@ -250,7 +250,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('send')
       .description('deliver a message to a peer (waking it if it is down), or queue it for the daemon')
-      .argument('[targets...]', 'peers (each its live runtime, else its first) or identities such as claude-boris')
+      .argument('[targets...]', 'peers (each its live runtime, else its first) or identities such as claude-boris; on another host: boris@build')
       .option('--all', 'every registered peer but the sender’s own')
       .option('--message <text>', 'the message')
       .option('--message-file <file>', 'read the message from a file, or - for stdin')
@@ -329,7 +329,7 @@ const VERBS: Readonly<Record<string, Declare>> = {
     program
       .command('log')
       .description('read the lifecycle log and its rotated files, oldest first, filtered')
-      .option('--peer <peer>', 'only lines about this peer (a personality or an identity)')
+      .option('--peer <peer>', 'only lines about this peer (a personality or an identity); <peer>@<host>: in that host’s log')
       .option('--ev <event>', 'only this event, e.g. wake, supervise, deliver')
       .option('--since <duration>', 'only lines newer than this, e.g. 90s, 15m, 2h, 1d')
       .option('--follow', 'keep printing lines as they are written')

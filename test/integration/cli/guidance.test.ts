@@ -97,7 +97,7 @@ describe('help', () => {
     const words = async (args: string[]) => (await home.run(args)).stdout.replace(/\s+/g, ' ');
     for (const verb of ['start', 'stop', 'attach', 'interrupt', 'compact']) {
       const help = await words([verb, '--help']);
-      expect(help, verb).toContain('Arguments: peer a peer, e.g. boris, or one of its identities, e.g. claude-boris runtime one of the peer’s runtimes (default: ');
+      expect(help, verb).toContain('Arguments: peer a peer, e.g. boris, or one of its identities, e.g. claude-boris; on another host of hosts.json: boris@build runtime one of the peer’s runtimes (default: ');
       expect(help, verb).toContain('not needed after an identity)');
     }
     expect(await words(['remove', '--help'])).toContain('Arguments: peer the peer to remove, e.g. boris, with all its runtimes');
