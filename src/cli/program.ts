@@ -1,6 +1,6 @@
 import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { LOCAL_HOST } from '../core/names.js';
+import { LOCAL_HOST, atHost } from '../core/names.js';
 import type { AddOptions } from './commands/add.js';
 import type { CompletionOptions } from './commands/completion.js';
 import type { LogOptions } from './commands/log.js';
@@ -44,10 +44,10 @@ function runsHere(name: string, host: string): boolean {
  */
 function hereOrOnHost(run: VerbRunner, command: Command, positionals: Array<string | undefined>, local: Local, interactive = false): Promise<void> {
   const first = positionals[0];
-  const at = first?.lastIndexOf('@') ?? -1;
-  if (first === undefined || at === -1) return local(positionals);
-  const names = [first.slice(0, at), ...positionals.slice(1)];
-  if (runsHere(first.slice(0, at), first.slice(at + 1))) return local(names);
+  const parts = first === undefined ? undefined : atHost(first);
+  if (first === undefined || parts === undefined) return local(positionals);
+  const names = [parts.name, ...positionals.slice(1)];
+  if (runsHere(parts.name, parts.host)) return local(names);
   const given = names.filter((name): name is string => name !== undefined);
   return runOnHost(run, command, { target: first }, { names: given, options: givenOptions(command), interactive });
 }
@@ -337,9 +337,9 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .option('--host <host>', 'the lifecycle log of that host of hosts.json')
       .action((options: LogOptions & { host?: string }, command: Command) => {
         const { host, ...local } = options;
-        const at = options.peer?.lastIndexOf('@') ?? -1;
-        const peer = at === -1 ? options.peer : options.peer?.slice(0, at);
-        const peerHost = at === -1 ? undefined : options.peer?.slice(at + 1);
+        const parts = options.peer === undefined ? undefined : atHost(options.peer);
+        const peer = parts?.name ?? options.peer;
+        const peerHost = parts?.host;
         if (host !== undefined && peerHost !== undefined && peerHost !== host) {
           throw new UsageError(`--host ${host} and --peer ${options.peer ?? ''} name two hosts: give one`);
         }
@@ -451,10 +451,10 @@ const VERBS: Readonly<Record<string, Declare>> = {
       .action(() => run('mcp', invoke(import('./commands/mcp.js'), (m, verb) => m.mcp({}, verb)))),
 };
 
-/** Every verb, in the order the help lists them. */
 /** Verbs iapeer runs for itself on another host, not for people: left out of help, suggestions and completion. */
 const HIDDEN_VERBS: ReadonlySet<string> = new Set(['receive']);
 
+/** Every verb people run, in the order the help lists them. */
 export const VERB_NAMES: readonly string[] = Object.keys(VERBS).filter((name) => !HIDDEN_VERBS.has(name));
 
 export function isVerb(word: string): boolean {

@@ -95,16 +95,21 @@ export interface HostTarget {
   readonly host: string | undefined;
 }
 
+/** `<name>@<host>` split on its last `@`, neither part checked; undefined without an `@`. */
+export function atHost(value: string): { readonly name: string; readonly host: string } | undefined {
+  const at = value.lastIndexOf('@');
+  return at === -1 ? undefined : { name: value.slice(0, at), host: value.slice(at + 1) };
+}
+
 /**
  * Splits `<peer|identity>@<host>` on its last `@`. A host part that is not a host name is a
  * usage error (exit 2), and so is an empty name before it; the name itself is checked by the
  * verb (here, or on that host).
  */
 export function splitHost(value: string): HostTarget {
-  const at = value.lastIndexOf('@');
-  if (at === -1) return { name: value, host: undefined };
-  const name = value.slice(0, at);
-  const host = value.slice(at + 1);
+  const parts = atHost(value);
+  if (parts === undefined) return { name: value, host: undefined };
+  const { name, host } = parts;
   if (name === '' || !HOST_PATTERN.test(host)) {
     throw new UsageError(
       `invalid target ${shown(value)}: expected <peer>@<host>, e.g. boris@build, the host a name of hosts.json (1-32 of a-z, 0-9 and -)`,

@@ -1,7 +1,14 @@
 import { messageOf } from '../../core/errors.js';
 import type { Host } from '../../registry/hosts-file.js';
+import type { SshResult } from '../../transport/ssh/ssh-client.js';
 import type { AppContext } from '../context/app-context.js';
 import { sshClientFor } from './host-client.js';
+
+/** What a call that did not do its work says, in one line: ssh's last line if it never ran there. */
+export function whyFailed(result: SshResult, what: string): string {
+  if (!result.reached) return result.lastLine;
+  return `${what} exited ${result.code}${result.lastLine === '' ? '' : `: ${result.lastLine}`}`;
+}
 
 /** What a host's output holds, or what is wrong with it. */
 export type Read<T> = { readonly value: T } | { readonly problem: string };
@@ -36,8 +43,8 @@ async function askHost<T>(ctx: AppContext, host: Host, { args, read, timeoutMs =
     const client = await sshClientFor(ctx, host);
     const result = await client.run({ iapeer: host.iapeer, home: host.home, args }, { timeoutMs });
     // 255 is ssh's own failure (a link that died, no answer in time), even after the command started.
-    if (!result.reached || result.code === 255) return { host, error: result.lastLine };
-    if (result.code !== 0) return { host, error: `${what} exited ${result.code}${result.lastLine === '' ? '' : `: ${result.lastLine}`}` };
+    if (result.code === 255) return { host, error: result.lastLine };
+    if (!result.reached || result.code !== 0) return { host, error: whyFailed(result, what) };
     const said = read(result.stdout);
     return 'problem' in said ? { host, error: `${what} ${said.problem}` } : { host, answer: said.value };
   } catch (error) {

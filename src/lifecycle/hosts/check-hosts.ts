@@ -1,6 +1,6 @@
 import type { Host } from '../../registry/hosts-file.js';
-import type { SshResult } from '../../transport/ssh/ssh-client.js';
 import type { AppContext } from '../context/app-context.js';
+import { whyFailed } from './ask-hosts.js';
 import { selectHosts, sshClientFor } from './host-client.js';
 
 /** A remote `doctor --json` summed up. */
@@ -33,12 +33,6 @@ export async function checkHosts(ctx: AppContext, name?: string): Promise<HostCh
 
 function failed(host: Host, reachable: boolean, error: string, version: string | null = null): HostCheck {
   return { name: host.name, ssh: host.ssh, reachable, version, doctor: null, rttMs: null, error };
-}
-
-/** What a call that did not do its work says, in one line. */
-function whyFailed(result: SshResult, what: string): string {
-  if (!result.reached) return result.lastLine;
-  return `${what} exited ${result.code}${result.lastLine === '' ? '' : `: ${result.lastLine}`}`;
 }
 
 export function summariseDoctor(stdout: string): DoctorSummary | undefined {

@@ -1,6 +1,6 @@
 import { RefusedError, UsageError, errnoCode } from '../../core/errors.js';
 import { newMessageId } from '../../core/message-id.js';
-import { splitHost } from '../../core/names.js';
+import { atHost, splitHost } from '../../core/names.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { isTargetName } from '../../transport/queue/crossing.js';
 import { checkBodySize, formatEnvelope, parseTopic, refuseEmptyBody } from '../../transport/queue/envelope.js';
@@ -14,7 +14,7 @@ import { type SendInput, type SendResult, senderOf } from './send-message.js';
 
 /** Whether a target names a peer on another host (`boris@build`; `boris@local` is this machine). */
 export function isOnAnotherHost(target: string): boolean {
-  return target.includes('@') && splitHost(target).host !== undefined;
+  return atHost(target) !== undefined && splitHost(target).host !== undefined;
 }
 
 /** The peer and the host of hosts.json a `<peer>@<host>` target names, checked before anything is sent. */

@@ -2,24 +2,20 @@ import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import { MAX_TEXT_BYTES } from '../../core/limits.js';
 import { isMessageId } from '../../core/message-id.js';
-import { HOST_PATTERN, LOCAL_HOST, isPersonality, tryParseIdentity } from '../../core/names.js';
+import { HOST_PATTERN, LOCAL_HOST, atHost, isPersonality, tryParseIdentity } from '../../core/names.js';
 import { OPERATOR } from './envelope.js';
 
-/** The separator of a queue that waits for another host: `queue/boris@build/`. */
-export const HOST_SEPARATOR = '@';
-
-/** Whether a queue's name is a target on another host (`boris@build`), not an identity here. */
+/** Whether a queue's name is a target on another host (`queue/boris@build/`), not an identity here. */
 export function isRemoteQueue(name: string): boolean {
-  return name.includes(HOST_SEPARATOR);
+  return atHost(name) !== undefined;
 }
 
 /** `<identity|operator>@<host>`: the sender of a message that crossed, as its receiver sees it. */
 export function isCrossedFrom(value: string): boolean {
-  const at = value.lastIndexOf(HOST_SEPARATOR);
-  if (at <= 0) return false;
-  const who = value.slice(0, at);
-  const host = value.slice(at + 1);
-  return (who === OPERATOR || tryParseIdentity(who) !== undefined) && HOST_PATTERN.test(host) && host !== LOCAL_HOST;
+  const parts = atHost(value);
+  if (parts === undefined) return false;
+  const { name, host } = parts;
+  return (name === OPERATOR || tryParseIdentity(name) !== undefined) && HOST_PATTERN.test(host) && host !== LOCAL_HOST;
 }
 
 /** A peer or an identity, as a target on another host may be named. */
