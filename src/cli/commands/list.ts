@@ -1,5 +1,6 @@
 import { fleetStatus } from '../../lifecycle/sessions/fleet-status.js';
 import { readRegistry } from '../../registry/read-registry.js';
+import type { ListedRow } from '../../lifecycle/hosts/every-host.js';
 import type { Verb } from '../context-from-env.js';
 import { colorizer, formatDuration, formatTable, printJson, printLine, shown } from '../output.js';
 
@@ -8,17 +9,6 @@ const STATE_COLOURS: Partial<Record<string, number>> = { live: 32, down: 90, sto
 const ACTIVITY_COLOURS: Partial<Record<string, number | string>> = { 'needs-input': '1;31', unknown: 90 };
 
 export const LIST_HEADER = ['PEER', 'RUNTIME', 'STATE', 'ACTIVITY', 'IDLE', 'WAITING', 'DESCRIPTION'] as const;
-
-/** What a row of the table shows: one of this host's, or one another host's `list --json` gave. */
-export interface TableRow {
-  readonly personality: string;
-  readonly runtime: string;
-  readonly state: string;
-  readonly activity?: string | null;
-  readonly idleSeconds?: number | null;
-  readonly waiting?: number;
-  readonly description?: string;
-}
 
 export type Paint = (code: number | string, text: string) => string;
 
@@ -30,8 +20,8 @@ export async function list(options: { json: boolean }, { ctx, io }: Verb): Promi
   printLine(io, formatTable(LIST_HEADER, rows.map((row) => listCells(row, paint))));
 }
 
-/** One row's cells, under LIST_HEADER. */
-export function listCells(row: TableRow, paint: Paint): string[] {
+/** One row's cells, under LIST_HEADER: one of this host's, or one another host's `list --json` gave. */
+export function listCells(row: ListedRow, paint: Paint): string[] {
   const waiting = row.waiting ?? 0;
   return [
     shown(row.personality),
