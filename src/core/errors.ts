@@ -94,10 +94,7 @@ export function messageOf(error: unknown): string {
 
 /** Another host did not answer, or iapeer could not run there (exit 1); the message names the host. */
 export class HostError extends RefusedError {
-  constructor(
-    readonly host: string,
-    message: string,
-  ) {
+  constructor(message: string) {
     super(message, 'EHOST');
   }
 }

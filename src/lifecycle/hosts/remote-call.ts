@@ -6,7 +6,7 @@ import { selectHosts, sshClientFor } from './host-client.js';
 
 /** One host that did not run the command: its name, its ssh target, and the last line ssh printed. */
 export function hostFailed(host: Host, result: SshResult): HostError {
-  return new HostError(host.name, `host ${host.name} (${host.ssh}) did not answer: ${result.lastLine}`);
+  return new HostError(`host ${host.name} (${host.ssh}) did not answer: ${result.lastLine}`);
 }
 
 /** The one host of hosts.json a target names; an unknown one is a usage error (exit 2). */
