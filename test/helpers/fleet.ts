@@ -86,6 +86,18 @@ export function expectError(result: CliResult, code: 1 | 2, verb: string, patter
 }
 
 /** Alive and not a zombie (an orphan waits for init to reap it). */
+/**
+ * The pid of the runtime under the wrapper that leads the pane (see tmux-args.ts): a death
+ * by a signal is recorded by the wrapper, while tmux 3.3 sometimes keeps no status for a
+ * killed wrapper.
+ */
+export function runtimePidOf(wrapperPid: number): number {
+  const children = readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, 'utf8').trim().split(/\s+/);
+  const pid = Number(children[0]);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no runtime under the wrapper ${wrapperPid}`);
+  return pid;
+}
+
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -4,7 +4,7 @@ import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../helpers/cli.js';
-import { expectError, isRunning, listJson } from '../../../helpers/fleet.js';
+import { expectError, isRunning, listJson, runtimePidOf } from '../../../helpers/fleet.js';
 import { useHome } from '../../../helpers/use-home.js';
 import { lifecycleLog, livePeer, sendJson } from '../../../fixtures/messages.js';
 
@@ -89,7 +89,7 @@ describe('show', () => {
   it('a death shows with its exit status and counts as fast', async () => {
     await livePeer(home, 'dee');
     const [row] = await listJson(home);
-    process.kill(row?.pid ?? -1, 'SIGKILL');
+    process.kill(runtimePidOf(row?.pid ?? -1), 'SIGKILL');
     await waitFor(async () => (await listJson(home))[0]?.state === 'down', 'the peer down');
     // The next wake records the end nobody saw (a start would also forget the deaths).
     expect((await sendJson(home, ['dee', '--message', 'are you there?'])).outcome).toBe('woken-delivered');

@@ -9,7 +9,7 @@ import { type TestHome, tmux, waitFor } from '../../../helpers/cli.js';
 import { useHome } from '../../../helpers/use-home.js';
 import { startDaemon, waitForTicks } from '../../../helpers/daemon.js';
 import { scaled, testTimeoutFor } from '../../../helpers/deadline.js';
-import { expectOk, lifecycleLines, rowOf, serverUp, socketExists } from '../../../helpers/fleet.js';
+import { expectOk, lifecycleLines, rowOf, runtimePidOf, serverUp, socketExists } from '../../../helpers/fleet.js';
 import { DEMO_AGENT, DEMO_KNOBS, addPeer, livePeer, messagesOf } from '../../../fixtures/messages.js';
 
 const FAST = { IAPEER_SUPERVISE_INTERVAL_MS: '200' };
@@ -20,14 +20,6 @@ function linesMatching(lines: readonly string[], pattern: RegExp): string[] {
 
 async function waitForLine(home: TestHome, pattern: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
   return waitFor(async () => linesMatching(await lifecycleLines(home), pattern)[0], what, scaled(timeoutMs));
-}
-
-/** The pid of the runtime under the wrapper that leads the pane (see tmux-args.ts). */
-function runtimePidOf(wrapperPid: number): number {
-  const children = readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, 'utf8').trim().split(/\s+/);
-  const pid = Number(children[0]);
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no runtime under the wrapper ${wrapperPid}`);
-  return pid;
 }
 
 describe('the supervise tick', () => {
