@@ -1,6 +1,6 @@
 import { readRegistry } from '../../registry/read-registry.js';
 import type { Crossing } from '../../transport/queue/crossing.js';
-import { checkBodySize, parseTopic, refuseEmptyBody } from '../../transport/queue/envelope.js';
+import { checkContent } from '../../transport/queue/envelope.js';
 import type { AppContext } from '../context/app-context.js';
 import { withSessions } from '../context/session-context.js';
 import { type CheckedSend, type SendResult, resolveChecked, sendChecked } from './send-message.js';
@@ -16,15 +16,14 @@ export async function receiveMessage(ctx: AppContext, crossing: Crossing): Promi
     await ctx.log.write({ ev: 'deliver', identity: crossing.target, id: crossing.id, outcome: 'duplicate', confirmed: 'none', reason: `${crossing.from} sent it again` });
     return { id: crossing.id, target: crossing.target, identity: crossing.target, outcome: 'duplicate' };
   }
-  checkBodySize(crossing.body);
-  refuseEmptyBody(crossing.body);
+  const topic = checkContent(crossing.body, crossing.topic);
   const checked: CheckedSend = {
     ctx: await withSessions(ctx),
     registry: readRegistry(ctx.paths.registry),
     body: crossing.body,
     from: crossing.from,
     fromCaller: false,
-    topic: parseTopic(crossing.topic),
+    topic,
     attachments: [],
     noWake: crossing.noWake,
   };

@@ -10,7 +10,7 @@ import { readRegistry } from '../../registry/read-registry.js';
 import { type PeerRecord, type Registry, findPeer } from '../../registry/schema.js';
 import type { AppContext } from '../context/app-context.js';
 import { lockDelivery } from '../context/locks.js';
-import { OPERATOR, checkBodySize, formatEnvelope, parseTopic, refuseEmptyBody } from '../../transport/queue/envelope.js';
+import { OPERATOR, checkContent, formatEnvelope } from '../../transport/queue/envelope.js';
 import { newQueuedMessage } from '../../transport/queue/queue-store.js';
 import { flushQueue } from './flush-queue.js';
 import { type SessionContext, withSessions } from '../context/session-context.js';
@@ -112,9 +112,7 @@ export interface CheckedSend {
 }
 
 export async function checkSend(ctx: AppContext, input: Omit<SendInput, 'target'>): Promise<CheckedSend> {
-  checkBodySize(input.body);
-  refuseEmptyBody(input.body);
-  const topic = parseTopic(input.topic);
+  const topic = checkContent(input.body, input.topic);
   const registry = readRegistry(ctx.paths.registry);
   const from = senderOf(ctx, registry, input.from);
   const attachments = await attachmentPaths(ctx.cwd, input.attachments ?? []);

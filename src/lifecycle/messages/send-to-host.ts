@@ -3,7 +3,7 @@ import { newMessageId } from '../../core/message-id.js';
 import { atHost, splitHost } from '../../core/names.js';
 import { readRegistry } from '../../registry/read-registry.js';
 import { isTargetName } from '../../transport/queue/crossing.js';
-import { checkBodySize, formatEnvelope, parseTopic, refuseEmptyBody } from '../../transport/queue/envelope.js';
+import { checkContent, formatEnvelope } from '../../transport/queue/envelope.js';
 import { newQueuedMessage } from '../../transport/queue/queue-store.js';
 import type { AppContext } from '../context/app-context.js';
 import { lockDelivery } from '../context/locks.js';
@@ -39,9 +39,7 @@ export function checkRemoteTarget(ctx: AppContext, input: Pick<SendInput, 'targe
  */
 export async function sendToHost(ctx: AppContext, input: SendInput): Promise<SendResult> {
   const { name, host } = checkRemoteTarget(ctx, input);
-  checkBodySize(input.body);
-  refuseEmptyBody(input.body);
-  const topic = parseTopic(input.topic);
+  const topic = checkContent(input.body, input.topic);
   const from = senderOf(ctx, readRegistry(ctx.paths.registry), input.from);
   const key = `${name}@${host.name}`;
   const now = ctx.now();

@@ -50,6 +50,16 @@ export function refuseEmptyBody(body: string): void {
   }
 }
 
+/**
+ * What a message's text and topic are checked for wherever it goes (here, to another host, or
+ * taken from one): its size, something to read, a topic of the allowed characters. The topic as written.
+ */
+export function checkContent(body: string, topic: string | undefined): string {
+  checkBodySize(body);
+  refuseEmptyBody(body);
+  return parseTopic(topic);
+}
+
 /** A path with spaces, quotes or controls is written as a JSON string, so the line stays one line. */
 function shownPath(path: string): string {
   // eslint-disable-next-line no-control-regex -- controls are what forces the quoted form

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/core/errors.js';
 import { MAX_TEXT_BYTES } from '../../../../src/core/limits.js';
-import { checkBodySize, cleanBody, formatEnvelope, parseTopic, refuseEmptyBody } from '../../../../src/transport/queue/envelope.js';
+import { checkBodySize, checkContent, cleanBody, formatEnvelope, parseTopic, refuseEmptyBody } from '../../../../src/transport/queue/envelope.js';
 
 describe('the envelope', () => {
   it('is a header line, the body verbatim, then the attachments line', () => {
@@ -43,5 +43,13 @@ describe('the envelope', () => {
     for (const bad of ['', 'two words', 'a]b', 'x=y', '-lead', 'a'.repeat(65), 'new\nline']) {
       expect(() => parseTopic(bad), bad).toThrow(UsageError);
     }
+  });
+
+  it('checks a message whole, wherever it goes: its size, something to read, its topic', () => {
+    expect(checkContent('hi', undefined)).toBe('none');
+    expect(checkContent('hi', 'pr-42/review')).toBe('pr-42/review');
+    expect(() => checkContent('é'.repeat(MAX_TEXT_BYTES / 2 + 1), 'ok')).toThrow(/over the \d+-byte limit/);
+    expect(() => checkContent(' \n', 'ok')).toThrow(/the message is empty/);
+    expect(() => checkContent('hi', 'two words')).toThrow(/invalid topic/);
   });
 });
