@@ -8,8 +8,7 @@ import { VERSION } from '../core/version.js';
 import type { AppContext } from '../lifecycle/context/app-context.js';
 import { fleetStatus } from '../lifecycle/sessions/fleet-status.js';
 import { callerIdentity, selfFresh } from '../lifecycle/sessions/self-fresh.js';
-import { sendMessage } from '../lifecycle/messages/send-message.js';
-import { isOnAnotherHost, sendToHost } from '../lifecycle/messages/send-to-host.js';
+import { sendToTarget } from '../lifecycle/messages/send-to-target.js';
 import { readRegistry } from '../registry/read-registry.js';
 import { AnsweringTransport } from './answering-transport.js';
 import { answer } from './tool-result.js';
@@ -98,8 +97,7 @@ export function createMcpServer(ctx: AppContext, options: McpServerOptions = {})
     ({ to, message, topic, attachments }) =>
       answer(async () => {
         const from = callerIdentity(ctx);
-        const input = { target: to, body: message, from, topic, attachments: attachments ?? [] };
-        const result = await (isOnAnotherHost(to) ? sendToHost(ctx, input) : sendMessage(ctx, input));
+        const result = await sendToTarget(ctx, { target: to, body: message, from, topic, attachments: attachments ?? [] });
         return {
           id: result.id,
           identity: result.identity,

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { MAX_TEXT_BYTES } from '../../core/limits.js';
 import { sendToMany } from '../../lifecycle/messages/send-many.js';
-import { isOnAnotherHost, sendToHost } from '../../lifecycle/messages/send-to-host.js';
-import { type SendResult, sendMessage } from '../../lifecycle/messages/send-message.js';
+import type { SendResult } from '../../lifecycle/messages/send-message.js';
+import { sendToTarget } from '../../lifecycle/messages/send-to-target.js';
 import type { Verb } from '../context-from-env.js';
 import { readStdin } from '../read-stdin.js';
 import { deliveredPhrase, printJson, printLine, shown } from '../output.js';
@@ -56,8 +56,7 @@ export async function send(options: SendOptions, { ctx, io }: Verb): Promise<num
   const body = await bodyOf(options, ctx.cwd);
   const input = { body, from: options.from, topic: options.topic, attachments: options.attachment ?? [], noWake: options.wake === false };
   if (options.all !== true && targets.length === 1) {
-    const target = targets[0] as string;
-    const result = await (isOnAnotherHost(target) ? sendToHost(ctx, { ...input, target }) : sendMessage(ctx, { ...input, target }));
+    const result = await sendToTarget(ctx, { ...input, target: targets[0] as string });
     if (options.json) printJson(io, jsonOf(result));
     else printLine(io, sentLine(result));
     return 0;
