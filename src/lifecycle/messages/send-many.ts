@@ -49,20 +49,17 @@ export async function sendToMany(ctx: AppContext, input: SendManyInput): Promise
     const identity = formatIdentity({ runtime: one.runtime, personality: one.peer.personality });
     if (!once.has(identity)) once.set(identity, one);
   }
-  const local = mapLimited([...once], PARALLEL_SENDS, async ([identity, one]): Promise<SentTo> => {
-    try {
-      return { target: one.target, identity, ok: true, result: await sendChecked(checked, one.target, one) };
-    } catch (error) {
-      return { target: one.target, identity, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-    }
-  });
-  const remote = mapLimited(elsewhere, PARALLEL_SENDS, async (target): Promise<SentTo> => {
-    try {
-      const result = await sendToHost(ctx, { ...input, target });
-      return { target, identity: result.identity, ok: true, result };
-    } catch (error) {
-      return { target, identity: target, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-    }
-  });
+  const local = mapLimited([...once], PARALLEL_SENDS, ([identity, one]) => sentTo(one.target, identity, () => sendChecked(checked, one.target, one)));
+  const remote = mapLimited(elsewhere, PARALLEL_SENDS, (target) => sentTo(target, target, () => sendToHost(ctx, { ...input, target })));
   return [...(await local), ...(await remote)];
+}
+
+/** One target's send; its refusal is that target's (`identity`: what it names, until the send says), and the others go on. */
+async function sentTo(target: string, identity: string, send: () => Promise<SendResult>): Promise<SentTo> {
+  try {
+    const result = await send();
+    return { target, identity: result.identity, ok: true, result };
+  } catch (error) {
+    return { target, identity, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+  }
 }

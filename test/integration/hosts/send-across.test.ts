@@ -10,6 +10,7 @@ const ORIGIN = 'laptop';
 const home = useHome({ shared: true });
 let set: TestHosts;
 let bDir: string;
+let aDir: string;
 const env = () => ({ IAPEER_SSH: set.sshBin, IAPEER_HOST_NAME: ORIGIN });
 
 beforeAll(async () => {
@@ -18,7 +19,8 @@ beforeAll(async () => {
   const h1 = set.host('h1').home;
   bDir = await workDir(h1, 'b');
   expect((await h1.run(['add', 'b', '--runtime', 'demo', '--cwd', bDir])).code).toBe(0);
-  expect((await home.run(['add', 'a', '--runtime', 'demo', '--cwd', await workDir(home, 'a')])).code).toBe(0);
+  aDir = await workDir(home, 'a');
+  expect((await home.run(['add', 'a', '--runtime', 'demo', '--cwd', aDir])).code).toBe(0);
 }, testTimeoutFor(30_000));
 afterAll(async () => set?.cleanup());
 
@@ -38,6 +40,24 @@ describe('send <peer>@<host>', () => {
     expect(await headersInB()).toContain(`[iap from=demo-a@${ORIGIN} topic=none id=${result.id}]`);
     const queue = JSON.parse((await home.run(['queue', '--json'])).stdout) as unknown[];
     expect(queue).toEqual([]);
+  }, testTimeoutFor(60_000));
+
+  it('several targets, here and on a host, in one send: an id each, and a refusal there is that target’s alone', async () => {
+    const sent = await home.run(['send', 'a', 'b@h1', 'nobody@h1', '--message', 'to all three', '--json'], { env: env() });
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toMatch(/^iapeer: send: nobody@h1: h1: .*"nobody".*\n$/);
+    const results = JSON.parse(sent.stdout) as Array<{ id: string; target: string; identity: string; outcome: string }>;
+    expect(results.map((one) => [one.target, one.identity])).toEqual([
+      ['a', 'demo-a'],
+      ['b@h1', 'demo-b@h1'],
+    ]);
+    expect(new Set(results.map((one) => one.id)).size).toBe(2);
+    const [here, there] = results;
+    expect((await transcript(aDir)).filter((entry) => entry.kind === 'message').map((entry) => (entry.text ?? '').split('\n')[0])).toContain(
+      `[iap from=operator topic=none id=${here?.id}]`,
+    );
+    expect(await headersInB()).toContain(`[iap from=operator@${ORIGIN} topic=none id=${there?.id}]`);
+    expect(JSON.parse((await home.run(['queue', '--json'])).stdout)).toEqual([]);
   }, testTimeoutFor(60_000));
 
   it('the receiving host refuses an id it already holds: duplicate, delivered once', async () => {
